@@ -1,0 +1,48 @@
+# The one task runner. `make run` and `make test` set up everything they need on a fresh
+# Debian machine with Python 3.11: the virtual environment, the packages and, for the GUI
+# tests, Debian's xvfb (and poppler-utils for the PDF checks).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+APT_PKGS := xvfb xauth poppler-utils
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast lint bench exe installer test-windows clean system-deps screenshots
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sipas
+
+system-deps:
+	@missing=""; \
+	command -v xvfb-run >/dev/null || missing="$$missing xvfb xauth"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: $(STAMP) system-deps
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not gui and not exe and not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check sipas_desktop tests bench installer
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+screenshots: $(STAMP) system-deps
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m installer.screenshots
+
+clean:
+	rm -rf build dist .pytest_cache
