@@ -34,8 +34,10 @@ def backup_database(db_path: Path, *, reason: str = "thu-cong", dest: Path | Non
         raise UserError(f"Chưa có cơ sở dữ liệu “{db_path}” để sao lưu.", code="BACKUP_001")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = Path(dest) if dest else paths.backup_dir(db_path) / f"sipas-{stamp}-{reason}.db"
-    if target.exists() and dest is None:
-        target = target.with_name(f"sipas-{stamp}-{reason}-{os.getpid()}.db")
+    counter = 2
+    while target.exists() and dest is None:  # several backups in one second
+        target = target.with_name(f"sipas-{stamp}-{reason}~{counter}.db")
+        counter += 1
     tmp = target.with_name(target.name + ".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +65,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     found = []
     for file in folder.glob("sipas-*.db"):
         parts = file.stem.split("-", 3)
-        reason = parts[3] if len(parts) > 3 else ""
+        reason = parts[3].split("~")[0] if len(parts) > 3 else ""
         try:
             created = datetime.strptime(f"{parts[1]}{parts[2]}", "%Y%m%d%H%M%S")
         except (ValueError, IndexError):

@@ -9,10 +9,10 @@ problem at once instead of stopping at the first.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     ERROR = "error"      # the row / file is refused
     WARNING = "warning"  # accepted, but the user should look
 

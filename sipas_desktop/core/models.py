@@ -88,6 +88,7 @@ class Dossier(BaseModel):
     result_method = pw.CharField(default="")           # Phương thức nhận kết quả
     notes = pw.TextField(default="")
     search_fold = pw.TextField(default="")             # folded code + name + phone for search
+    name_key = pw.CharField(default="", index=True)    # text.collation_key(applicant_name)
     source = pw.CharField(default="")                  # file it was imported from, or "nhập tay"
     created_at = pw.DateTimeField(default=datetime.now)
     updated_at = pw.DateTimeField(default=datetime.now)

@@ -62,6 +62,12 @@ def sort_key(value: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(primary), tuple(tones)
 
 
+def collation_key(value: object) -> str:
+    """`sort_key` as a plain string that sorts by code point, for an indexed SQL column."""
+    primary, tones = sort_key(value)
+    return "".join(chr(0x100 + p) for p in primary) + "\u00ff" + "".join(str(t) for t in tones)
+
+
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 

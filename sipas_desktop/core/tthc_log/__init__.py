@@ -1,0 +1,1 @@
+"""The dossier log (sổ theo dõi hồ sơ TTHC): records, validation, import, export, demo data."""
