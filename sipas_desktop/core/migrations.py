@@ -44,10 +44,17 @@ def step_0003_default_catalogue() -> None:
             models.Procedure.create(name=name, name_fold=fold(name), field=field)
 
 
+def step_0004_plans_and_samples() -> None:
+    from sipas_desktop.core.plan_models import PLAN_MODELS
+
+    _create(*PLAN_MODELS)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_foundation", step_0001_foundation),
     ("0002_builtin_units_2025", step_0002_builtin_units),
     ("0003_default_catalogue", step_0003_default_catalogue),
+    ("0004_plans_and_samples", step_0004_plans_and_samples),
 ]
 
 
