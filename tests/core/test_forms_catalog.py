@@ -67,3 +67,25 @@ def test_a_user_copy_replaces_the_bundled_form_and_a_broken_one_is_reported(home
     with pytest.raises(NotFoundError) as caught:
         load_form("hong")
     assert "sipas forms check" in caught.value.message
+
+
+def test_the_2023_form_has_33_statements_in_a_policy_block_of_14_and_a_service_block_of_19():
+    form = load_form("sipas-2023")
+    sc = form.scoring
+    per_block = {b.id: sum(len(sc.element(e).criteria) for e in b.elements) for b in sc.blocks}
+    assert per_block == {"chinh_sach": 14, "dich_vu": 19}
+    service = [len(sc.element(e).criteria) for e in sc.block("dich_vu").elements]
+    assert service == [4, 4, 5, 3, 3]           # access 15–18, procedures 19–22, … feedback 31–33
+    assert sc.element("tiep_can").question_ids == ("c9_15", "c9_16", "c9_17", "c9_18")
+    assert sc.element("gop_y").question_ids == ("c9_31", "c9_32", "c9_33")
+    assert len(sc.expectations.questions) == 10 and sc.expectations.counted_codes == (1, 2)
+    assert [q.id for q in form.sections[0].questions][:3] == ["a1_gioi_tinh", "a2_do_tuoi", "a3_dan_toc"]
+    numbers = [q.number for q in form.questions if q.section == "b"]
+    assert numbers == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert {i.id for i in sc.indices} == {"sipas", "chinh_sach", "dich_vu"}
+
+
+def test_the_short_commune_form_asks_gender_age_education_and_9_statements():
+    form = load_form("xa-rut-gon-2024")
+    assert [q.id for q in form.sections[0].questions] == ["gioi_tinh", "do_tuoi", "hoc_van"]
+    assert sum(len(e.criteria) for e in form.scoring.elements) == 9

@@ -366,18 +366,18 @@ class _Builder:
         ids: set[str] = set()
         elements = self._elements(r.get("elements", list, []), valid, ids)
         known = {e.id for e in elements}
-        blocks = []
+        blocks, block_ids = [], set()
         for table in r.get("blocks", list, []):
             br = self._table(table, {"id", "title", "elements"}, "khối")
             if br is None:
                 continue
-            bid = self._unique(br.ident("id") or "", ids, "khối")
+            bid = self._unique(br.ident("id") or "", block_ids, "khối")
             members = tuple(br.get("elements", list, []))
             for e in members:
                 if e not in known:
                     self.issues.add("FORM_045", f"khối “{bid}” nhắc tới yếu tố “{e}” không có", part=part)
             blocks.append(Block(bid, br.get("title", str, "", required=True), members))
-        indices = self._indices(r.get("indices", list, []), known, {b.id: b for b in blocks}, ids)
+        indices = self._indices(r.get("indices", list, []), known, {b.id: b for b in blocks}, set())
         used = {e for i in indices for e in i.elements}
         for e in elements:
             if e.id not in used:
