@@ -50,11 +50,18 @@ def step_0004_plans_and_samples() -> None:
     _create(*PLAN_MODELS)
 
 
+def step_0005_questionnaire_responses() -> None:
+    from sipas_desktop.core.entry.models import ENTRY_MODELS
+
+    _create(*ENTRY_MODELS)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("0001_foundation", step_0001_foundation),
     ("0002_builtin_units_2025", step_0002_builtin_units),
     ("0003_default_catalogue", step_0003_default_catalogue),
     ("0004_plans_and_samples", step_0004_plans_and_samples),
+    ("0005_questionnaire_responses", step_0005_questionnaire_responses),
 ]
 
 
