@@ -41,6 +41,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The Linux onedir bundle (dist/sipas/), rebuilt only when an input changed, then its self-test
+# (a database, a backup, a PDF, an .xlsx, the main window) in a temporary data folder.
+exe: $(STAMP) system-deps
+	$(BIN)/python -m installer.build_linux
+	xvfb-run -a -s "-screen 0 1600x1000x24" dist/sipas/sipas --selftest
+
 screenshots: $(STAMP) system-deps
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m installer.screenshots
 
