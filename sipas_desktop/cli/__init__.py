@@ -20,6 +20,7 @@ from sipas_desktop.core.errors import SipasError
 COMMAND_MODULES = [
     "sipas_desktop.cli.app_cmds",
     "sipas_desktop.cli.log_cmds",
+    "sipas_desktop.cli.plan_cmds",
 ]
 
 

@@ -366,6 +366,19 @@ def exact(value: float | int | str | Fraction) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(str(value))
 
 
+def decimal_text(value: Fraction) -> str:
+    """Exact decimal text of a fraction with a finite expansion (1/5 → "0.2"); else 12 places."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole, rest = divmod(value.numerator, value.denominator)
+    digits = ""
+    while rest and len(digits) < 12:
+        rest *= 10
+        digit, rest = divmod(rest, value.denominator)
+        digits += str(digit)
+    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+
+
 def sample_size(N: int, e: float | Fraction = 0.05) -> int:
     """n = N / (1 + N·e²), rounded up (N = 1200, e = 0,05 → 300)."""
     if N <= 0:
