@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,26 @@ def test_the_bundle_archive_holds_the_modules_loaded_by_name(bundle):
 
     for name in COMMAND_MODULES:
         assert name in pyz.toc, name
+
+
+def test_a_second_start_of_the_bundled_gui_exits_at_once_and_leaves_the_first_running(bundle, tmp_path):
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs a display (make test runs under xvfb-run)")
+    home = tmp_path / "home"
+    env = {**os.environ, "SIPAS_HOME": str(home)}
+    env.pop("SIPAS_DB", None)
+    assert subprocess.run([str(bundle), "init", "--unit", "18352"], env=env,
+                          capture_output=True, timeout=60).returncode == 0
+    first = subprocess.Popen([str(bundle)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        info = home / "sipas-instance.json"
+        deadline = time.monotonic() + 30
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert info.exists(), "the first copy never took the lock"
+        second = subprocess.run([str(bundle)], env=env, capture_output=True, text=True, timeout=30)
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None  # the first copy still runs
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
