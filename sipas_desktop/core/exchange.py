@@ -1,0 +1,944 @@
+"""The standard report file (tệp báo cáo chuẩn): write, read, verify. Format: docs/report-file.md.
+
+One `.xlsx` per unit and plan. A person reads the first sheets in Excel (summary, indices,
+respondents, expectations, breakdowns: written by `reporting.bao_cao_xlsx`); a program reads the
+machine sheets that follow (META, MAU, CHI_SO, PHIEU, TRA_LOI) and KIEM_TRA, which holds
+SHA-256 digests:
+
+- `content_sha256` over a canonical form of every cell of every sheet but KIEM_TRA (sheet names
+  and order, absolute row numbers, each value in a canonical text): any changed, added or deleted
+  cell, row or sheet is detected; one digest per sheet says where;
+- `data_sha256` over the canonical JSON of the data (unit, plan, questionnaire, answers, sample
+  facts, double-entry figures), without the creation time and the program version: two files with
+  the same data have the same `data_sha256` (the merge uses it to spot a file sent twice);
+- each answer row carries a short digest of its own cells, so a changed row is named.
+
+The file holds no personal data: form numbers, answers, categories (field, applicant type) and
+counts only; text answers pass `redact()`, which masks phone numbers, dossier codes and the names
+the caller knows (the sample list). Writing is deterministic: the same content (including
+`created_at`) gives byte-identical files (fixed zip times and document properties). Files are
+written to a temporary name and renamed, so a failure never leaves half a file.
+
+API for the merge (issue 6): `verify_report_file(path) -> Verification` never raises for a bad
+file and says why; `read_report_file(path) -> ReportFile` returns the checked content, the
+questionnaire it was keyed with (`Form`, rebuilt from the TOML embedded in sheet PHIEU) and the
+recomputed `Scores`, or raises `UserError` (code REPORT_100) carrying every problem as an `Issue`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import tomllib
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from sipas_desktop.core.errors import Issue, Level, UserError
+from sipas_desktop.core.forms.schema import Answer, Form
+from sipas_desktop.core.progress import Progress, report
+from sipas_desktop.core.scoring import Response, Scores, round2, score
+from sipas_desktop.core.text import nfc
+
+FORMAT_NAME = "sipas-report"
+FORMAT_VERSION = 1
+SUPPORTED_VERSIONS = (1,)
+
+# Machine sheets, in file order after the readable ones; KIEM_TRA is always last.
+META, SAMPLE, INDICES, FORM_SOURCE, ANSWERS, CHECKSUMS = "META", "MAU", "CHI_SO", "PHIEU", "TRA_LOI", \
+    "KIEM_TRA"
+MACHINE_SHEETS = (META, SAMPLE, INDICES, FORM_SOURCE, ANSWERS, CHECKSUMS)
+ANSWER_FIXED = ("so_phieu", "linh_vuc", "doi_tuong")
+ROW_CHECK = "kiem_tra"
+SEP = "\x1f"
+
+
+# --- the content -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StratumFacts:
+    """One stratum of the draw: N, n, the interval k and the start as printed on the sample sheet."""
+
+    stratum: str              # "ca_nhan" | "to_chuc"
+    population: int           # N
+    sample: int               # n
+    interval: str             # k, as printed ("4,2667" or "64/15")
+    start: str                # random start s
+    reserve: int              # size of the reserve list
+
+
+@dataclass(frozen=True)
+class SampleFacts:
+    population_n: int
+    sample_n: int
+    seed: str
+    reserve_n: int
+    substitutions: int
+    strata: tuple[StratumFacts, ...] = ()
+    substitution_reasons: tuple[tuple[str, int], ...] = ()
+    population_by_field: tuple[tuple[str, int], ...] = ()
+    forms_issued: int | None = None
+    forms_returned: int | None = None
+    drawn_at: str = ""        # ISO date-time of the draw used
+
+    @property
+    def response_rate(self) -> float | None:
+        """Forms returned / forms issued, in % (None when not known)."""
+        if not self.forms_issued or self.forms_returned is None:
+            return None
+        return float(Fraction(100 * self.forms_returned, self.forms_issued))
+
+
+@dataclass(frozen=True)
+class EntryQuality:
+    """Double entry: how many forms were keyed twice and how many answers differed."""
+
+    forms_keyed: int
+    forms_double_entered: int
+    answers_compared: int
+    answers_differing: int
+
+    @property
+    def share_verified(self) -> float | None:
+        return float(Fraction(100 * self.forms_double_entered,
+                              self.forms_keyed)) if self.forms_keyed else None
+
+    @property
+    def error_rate(self) -> float | None:
+        return float(Fraction(100 * self.answers_differing, self.answers_compared)) \
+            if self.answers_compared else None
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the standard report file carries (anonymous)."""
+
+    unit_code: str
+    unit_name: str
+    plan_id: str
+    plan_title: str
+    form_id: str
+    form_version: str
+    form_source: str                      # the questionnaire file (TOML) the answers were keyed with
+    responses: tuple[Response, ...]
+    created_at: datetime
+    app_version: str
+    parent_code: str = ""
+    parent_name: str = ""
+    plan_year: int | None = None
+    window_from: date | None = None
+    window_to: date | None = None
+    sample: SampleFacts | None = None
+    quality: EntryQuality | None = None
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    path: Path
+    content_sha256: str
+    data_sha256: str
+    size: int
+    forms: int
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report file that passed every check."""
+
+    path: str
+    format_version: int
+    content: ReportContent
+    form: Form
+    scores: Scores
+    content_sha256: str
+    data_sha256: str
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What a file holds, for `sipas report verify` and the merge preview."""
+
+    unit_code: str
+    unit_name: str
+    plan_id: str
+    plan_title: str
+    form_id: str
+    form_version: str
+    forms: int
+    valid_forms: int | None
+    overall: float | None
+    created_at: str
+    app_version: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    path: str
+    intact: bool
+    format_version: int | None
+    problems: tuple[Issue, ...]
+    warnings: tuple[Issue, ...] = ()
+    stored_sha256: str | None = None
+    computed_sha256: str | None = None
+    data_sha256: str | None = None
+    summary: ReportSummary | None = None
+    report: ReportFile | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "path": self.path, "intact": self.intact, "format": FORMAT_NAME,
+            "format_version": self.format_version,
+            "content_sha256": self.stored_sha256, "computed_sha256": self.computed_sha256,
+            "data_sha256": self.data_sha256,
+            "problems": [i.to_dict() for i in self.problems],
+            "warnings": [i.to_dict() for i in self.warnings],
+            "summary": None if s is None else {
+                "unit_code": s.unit_code, "unit_name": s.unit_name, "plan_id": s.plan_id,
+                "plan_title": s.plan_title, "form_id": s.form_id, "form_version": s.form_version,
+                "forms": s.forms, "valid_forms": s.valid_forms, "overall": round2(s.overall),
+                "created_at": s.created_at, "app_version": s.app_version},
+        }
+
+
+# --- anonymity -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# 9–12 digits, possibly split by spaces, dots or dashes, optionally +84: a Vietnamese phone number.
+_PHONE = re.compile(r"(?<!\w)(?:\+?84[\s.\-]?)?\d(?:[\s.\-]?\d){8,11}(?!\w)")
+# A dossier code of a one-stop system (000.17.22.H56-210531-0001) or any long code with dots/dashes.
+_DOSSIER = re.compile(r"(?<!\w)[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+){2,}(?!\w)")
+PHONE_MASK, CODE_MASK, NAME_MASK = "[đã che số điện thoại]", "[đã che mã hồ sơ]", "[đã che tên]"
+
+
+def clean_text(text: str, limit: int = 2000) -> str:
+    """NFC, control characters removed, newlines normalised, cut to `limit` characters."""
+    value = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value).strip()[:limit]
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """Mask phone numbers, dossier codes and the given personal names in a free-text answer."""
+    value = _PHONE.sub(PHONE_MASK, text)
+    value = _DOSSIER.sub(lambda m: m.group(0) if not any(ch.isdigit() for ch in m.group(0))
+                         else CODE_MASK, value)
+    for name in sorted({nfc(n) for n in names if len(nfc(n)) >= 4}, key=len, reverse=True):
+        value = _mask_name(value, name)
+    return value
+
+
+def _fold_same_length(text: str) -> str:
+    """Lower case without diacritics, one character for one (so positions stay valid)."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFD", ch.lower().replace("đ", "d"))
+                       if unicodedata.category(c) != "Mn")
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+def _mask_name(text: str, name: str) -> str:
+    """Replace `name` in `text`, ignoring accents and case, on word boundaries."""
+    folded = _fold_same_length(text)
+    target = re.escape(_fold_same_length(name)).replace(r"\ ", r"\s+")
+    out, start = [], 0
+    for m in re.finditer(r"(?<!\w)" + target + r"(?!\w)", folded):
+        out.append(text[start:m.start()])
+        out.append(NAME_MASK)
+        start = m.end()
+    out.append(text[start:])
+    return "".join(out)
+
+
+def normalize_answers(form: Form, answers: Mapping[str, Answer], names: Iterable[str] = ()
+                      ) -> dict[str, Answer]:
+    """The canonical answers of one form: blanks dropped, multiple choice sorted, text cleaned."""
+    out: dict[str, Answer] = {}
+    for q in form.questions:
+        value = answers.get(q.id)
+        if value is None:
+            continue
+        if q.type == "multiple":
+            if isinstance(value, list | tuple) and value:
+                out[q.id] = sorted({int(v) for v in value})
+        elif q.type == "text":
+            text = redact(clean_text(str(value), q.max_length or 2000), names)
+            if text:
+                out[q.id] = text
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            out[q.id] = value
+    return out
+
+
+def anonymous_responses(form: Form, responses: Iterable[Response], names: Iterable[str] = ()
+                        ) -> tuple[Response, ...]:
+    """Responses fit for the file: canonical answers, redacted text, sorted by form number."""
+    names = tuple(names)
+    out = [Response(nfc(r.number), normalize_answers(form, r.answers, names), nfc(r.field),
+                    r.applicant_type) for r in responses]
+    return tuple(sorted(out, key=lambda r: _number_key(r.number)))
+
+
+def _number_key(number: str) -> tuple[int, int, str]:
+    return (0, int(number), "") if number.isdigit() else (1, 0, number)
+
+
+# --- canonical forms and digests -----------------------------------------------------------
+
+def canon_cell(value: Any) -> str:
+    """The canonical text of a cell value, the same for what we write and what a reader returns."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(round(value, 9))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
+
+
+def canon_row(cells: Sequence[Any]) -> list[str]:
+    out = [canon_cell(v) for v in cells]
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def sheet_digest(name: str, rows: Sequence[Sequence[Any]]) -> str:
+    h = hashlib.sha256()
+    h.update(f"sheet{SEP}{name}\n".encode())
+    for number, row in enumerate(rows, start=1):
+        cells = canon_row(row)
+        if cells:
+            h.update(f"{number}{SEP}{SEP.join(cells)}\n".encode())
+    return h.hexdigest()
+
+
+def content_digest(sheets: Sequence[tuple[str, str]]) -> str:
+    """SHA-256 over the per-sheet digests, in sheet order (KIEM_TRA excluded by the caller)."""
+    h = hashlib.sha256(f"{FORMAT_NAME}/{FORMAT_VERSION}\n".encode())
+    for name, digest in sheets:
+        h.update(f"{name}{SEP}{digest}\n".encode())
+    return h.hexdigest()
+
+
+def row_check(cells: Sequence[Any]) -> str:
+    return hashlib.sha256(SEP.join(canon_row(cells)).encode()).hexdigest()[:16]
+
+
+def _facts_dict(content: ReportContent) -> dict[str, Any]:
+    s, q = content.sample, content.quality
+    return {
+        "sample": None if s is None else {
+            "population_n": s.population_n, "sample_n": s.sample_n, "seed": s.seed,
+            "reserve_n": s.reserve_n, "substitutions": s.substitutions,
+            "strata": [[x.stratum, x.population, x.sample, x.interval, x.start, x.reserve] for x in s.strata],
+            "substitution_reasons": [list(x) for x in s.substitution_reasons],
+            "population_by_field": [list(x) for x in s.population_by_field],
+            "forms_issued": s.forms_issued, "forms_returned": s.forms_returned, "drawn_at": s.drawn_at},
+        "quality": None if q is None else {
+            "forms_keyed": q.forms_keyed, "forms_double_entered": q.forms_double_entered,
+            "answers_compared": q.answers_compared, "answers_differing": q.answers_differing},
+    }
+
+
+def data_digest(content: ReportContent) -> str:
+    """SHA-256 of the canonical JSON of the data (no creation time, no program version)."""
+    doc = {
+        "format": FORMAT_NAME, "unit_code": content.unit_code, "plan_id": content.plan_id,
+        "form_id": content.form_id, "form_version": content.form_version,
+        "form_source_sha256": hashlib.sha256(content.form_source.encode()).hexdigest(),
+        "window": [_iso(content.window_from), _iso(content.window_to)],
+        "responses": [[r.number, r.field, r.applicant_type,
+                       sorted((k, v) for k, v in r.answers.items())] for r in content.responses],
+        **_facts_dict(content),
+    }
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+# --- questionnaire from its embedded source --------------------------------------------------
+
+def form_from_source(source: str, form_id: str) -> tuple[Form | None, list[Issue]]:
+    """Rebuild the questionnaire from its TOML text (the answers were keyed with exactly this)."""
+    from sipas_desktop.core.forms.loader import check_form_dict
+
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Issue("REPORT_030", f"phiếu khảo sát nhúng trong tệp bị hỏng: {exc}",
+                            sheet=FORM_SOURCE)]
+    form, issues = check_form_dict(data, Path(f"{form_id}.toml"))
+    errors = [Issue("REPORT_031", f"phiếu khảo sát nhúng trong tệp có lỗi: {i}", sheet=FORM_SOURCE)
+              for i in issues if i.is_error]
+    return form, errors
+
+
+def form_source_of(form: Form) -> str:
+    """The text of the questionnaire file a Form was loaded from."""
+    try:
+        return Path(form.path).read_text("utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"Không đọc được tệp phiếu “{form.path}”: {exc.strerror or exc}.",
+                        code="REPORT_002") from exc
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _answer_cell(value: Answer) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def _meta_rows(content: ReportContent, scores: Scores) -> list[list[Any]]:
+    s, q = content.sample, content.quality
+    rows: list[list[Any]] = [
+        ["khoa", "gia_tri", "mo_ta"],
+        ["format", FORMAT_NAME, "Tệp báo cáo chuẩn SIPAS Desktop"],
+        ["format_version", FORMAT_VERSION, "Phiên bản định dạng"],
+        ["app_version", content.app_version, "Phiên bản chương trình tạo tệp"],
+        ["created_at", content.created_at.replace(microsecond=0).isoformat(), "Thời điểm tạo tệp"],
+        ["unit_code", content.unit_code, "Mã đơn vị"],
+        ["unit_name", content.unit_name, "Tên đơn vị"],
+        ["parent_code", content.parent_code or None, "Mã đơn vị cấp trên"],
+        ["parent_name", content.parent_name or None, "Tên đơn vị cấp trên"],
+        ["plan_id", content.plan_id, "Mã kế hoạch"],
+        ["plan_title", content.plan_title, "Tên kế hoạch"],
+        ["plan_year", content.plan_year, "Năm"],
+        ["window_from", _iso(content.window_from) or None, "Hồ sơ từ ngày"],
+        ["window_to", _iso(content.window_to) or None, "Hồ sơ đến ngày"],
+        ["form_id", content.form_id, "Mã phiếu khảo sát"],
+        ["form_version", content.form_version, "Phiên bản phiếu"],
+        ["forms", len(content.responses), "Số phiếu trong tệp (số dòng TRA_LOI)"],
+        ["valid_forms", scores.valid_forms, "Số phiếu hợp lệ"],
+    ]
+    if s is not None:
+        rows += [[f"sample.{k}", v, d] for k, v, d in (
+            ("population_n", s.population_n, "N: số người trong danh sách tổng thể"),
+            ("sample_n", s.sample_n, "n: cỡ mẫu"),
+            ("seed", s.seed, "Hạt giống ngẫu nhiên của lần chọn mẫu"),
+            ("reserve_n", s.reserve_n, "Số người trong danh sách dự phòng"),
+            ("substitutions", s.substitutions, "Số lần thay bằng người dự phòng"),
+            ("forms_issued", s.forms_issued, "Số phiếu phát ra"),
+            ("forms_returned", s.forms_returned, "Số phiếu thu về"),
+            ("drawn_at", s.drawn_at or None, "Thời điểm chọn mẫu"),
+        )]
+        rows += [[f"sample.substitution_reason.{i}", reason, count]
+                 for i, (reason, count) in enumerate(s.substitution_reasons, start=1)]
+        rows += [[f"sample.population_by_field.{i}", name, count]
+                 for i, (name, count) in enumerate(s.population_by_field, start=1)]
+    if q is not None:
+        rows += [[f"quality.{k}", v, d] for k, v, d in (
+            ("forms_keyed", q.forms_keyed, "Số phiếu đã nhập"),
+            ("forms_double_entered", q.forms_double_entered, "Số phiếu nhập kép (nhập lại để kiểm tra)"),
+            ("answers_compared", q.answers_compared, "Số ô trả lời đã so khi nhập kép"),
+            ("answers_differing", q.answers_differing, "Số ô trả lời khác nhau giữa hai lần nhập"),
+        )]
+    return rows
+
+
+def _sample_rows(content: ReportContent) -> list[list[Any]]:
+    rows: list[list[Any]] = [["nhom", "N", "n", "k", "diem_xuat_phat", "du_phong"]]
+    if content.sample is not None:
+        rows += [[x.stratum, x.population, x.sample, x.interval, x.start, x.reserve]
+                 for x in content.sample.strata]
+    return rows
+
+
+def _index_rows(scores: Scores) -> list[list[Any]]:
+    def value(v: float | None) -> float | None:
+        return None if v is None else round(v, 4)
+
+    rows: list[list[Any]] = [["loai", "ma", "chi_so", "hop_le", "hai_long"]]
+    rows += [["index", i.id, value(i.index), None, None] for i in scores.indices]
+    rows += [["block", b.id, value(b.index), None, None] for b in scores.blocks]
+    rows += [["element", e.id, value(e.index), None, None] for e in scores.elements]
+    rows += [["criterion", c.id, value(c.index), c.valid, c.satisfied] for c in scores.criteria]
+    rows += [["expectation", x.question_id, value(x.index), x.answered,
+              x.counted] for x in scores.expectations]
+    return rows
+
+
+def _answer_rows(form: Form, content: ReportContent) -> list[list[Any]]:
+    qids = [q.id for q in form.questions]
+    rows: list[list[Any]] = [[*ANSWER_FIXED, *qids, ROW_CHECK]]
+    for r in content.responses:
+        cells = [r.number, r.field or None, r.applicant_type or None,
+                 *(_answer_cell(r.answers.get(qid)) for qid in qids)]
+        rows.append([*cells, row_check(cells)])
+    return rows
+
+
+def machine_sheets(form: Form, content: ReportContent, scores: Scores) -> list[tuple[str, list[list[Any]]]]:
+    source_rows: list[list[Any]] = [["dong", "noi_dung"]]
+    source_rows += [[i, line or None] for i, line in enumerate(content.form_source.split("\n"), start=1)]
+    return [(META, _meta_rows(content, scores)), (SAMPLE, _sample_rows(content)),
+            (INDICES, _index_rows(scores)), (FORM_SOURCE, source_rows), (ANSWERS, _answer_rows(form,
+                                                                                               content))]
+
+
+def _fill(ws: Any, rows: Sequence[Sequence[Any]]) -> None:
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"          # text, never a formula
+
+
+def build_workbook(content: ReportContent, *, progress: Progress | None = None
+                   ) -> tuple[bytes, str, str, Scores]:
+    """The file's bytes, its content and data digests, and the scores written into it."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from sipas_desktop.core.reporting import bao_cao_xlsx
+
+    form, errors = form_from_source(content.form_source, content.form_id)
+    if form is None or errors:
+        raise UserError("Phiếu khảo sát dùng để nhập không đọc lại được; chưa ghi tệp.", code="REPORT_003",
+                        issues=errors)
+    report(progress, 1, 5, "Tính chỉ số")
+    scores = score(form, content.responses)
+    wb = Workbook()
+    wb.remove(wb.active)
+    readable = bao_cao_xlsx.readable_sheets(content, form, scores)
+    report(progress, 2, 5, "Ghi các bảng tổng hợp")
+    digests: list[tuple[str, str]] = []
+    for sheet in readable:
+        ws = wb.create_sheet(sheet.name)
+        sheet.render(ws)
+        digests.append((sheet.name, sheet_digest(sheet.name, sheet.rows)))
+    report(progress, 3, 5, "Ghi dữ liệu phiếu")
+    bold = Font(bold=True)
+    for name, rows in machine_sheets(form, content, scores):
+        ws = wb.create_sheet(name)
+        _fill(ws, rows)
+        for cell in ws[1]:
+            cell.font = bold
+        ws.freeze_panes = "A2"
+        digests.append((name, sheet_digest(name, rows)))
+    content_sha = content_digest(digests)
+    data_sha = data_digest(content)
+    ws = wb.create_sheet(CHECKSUMS)
+    check_rows: list[list[Any]] = [
+        ["khoa", "gia_tri"],
+        ["algorithm", "sha256"],
+        ["content_sha256", content_sha],
+        ["data_sha256", data_sha],
+        *[[f"sheet:{name}", digest] for name, digest in digests],
+        [],
+        ["Ghi chú", "Không sửa tệp này. Mọi thay đổi ở bất kỳ ô nào sẽ bị phát hiện khi kiểm tra, "
+                    "tổng hợp (docs/report-file.md)."],
+    ]
+    _fill(ws, check_rows)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 70
+    report(progress, 4, 5, "Đóng gói tệp")
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "SIPAS Desktop"
+    props.title = f"Báo cáo kết quả tự khảo sát – {content.unit_name}"
+    when = content.created_at.replace(microsecond=0, tzinfo=None)
+    props.created = props.modified = when
+    return _deterministic_bytes(wb, when), content_sha, data_sha, scores
+
+
+def _deterministic_bytes(wb: Any, when: datetime) -> bytes:
+    """Save without openpyxl's "modified = now" and with every zip entry stamped `when`."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary name in the same folder, then rename: never half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Không ghi được tệp “{path}”: {exc.strerror or exc}. Tệp cũ (nếu có) không đổi.",
+                        code="REPORT_004") from exc
+
+
+def write_report_file(content: ReportContent, path: Path | str, *,
+                      progress: Progress | None = None) -> WrittenReport:
+    """Write the standard report file (atomically); refuse an empty one."""
+    if not content.responses:
+        raise UserError("Chưa có phiếu nào được nhập; chưa tạo được tệp báo cáo.", code="REPORT_001")
+    data, content_sha, data_sha, _ = build_workbook(content, progress=progress)
+    write_atomic(Path(path), data)
+    report(progress, 5, 5, "Xong")
+    return WrittenReport(Path(path), content_sha, data_sha, len(data), len(content.responses))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def _read_sheets(path: Path) -> tuple[list[tuple[str, list[list[Any]]]], list[Issue]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in wb.sheet_names]
+    except FileNotFoundError:
+        return [], [Issue("REPORT_010", f"không có tệp “{path}”")]
+    except Exception as exc:  # calamine raises its own types for zip/xml damage
+        return [], [Issue("REPORT_011", f"không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx): {exc}")]
+    return sheets, []
+
+
+def _num(value: Any) -> int | None:
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value.strip())
+    raise ValueError(value)
+
+
+def _text(value: Any) -> str:
+    return canon_cell(value)
+
+
+class _Parser:
+    """Machine sheets → ReportContent; every problem becomes an Issue with sheet/row/column."""
+
+    def __init__(self, sheets: dict[str, list[list[Any]]]) -> None:
+        self.sheets = sheets
+        self.issues: list[Issue] = []
+
+    def problem(self, code: str, message: str, sheet: str | None = None, row: int | None = None,
+                column: str | None = None) -> None:
+        self.issues.append(Issue(code, message, Level.ERROR, sheet, row, column))
+
+    def meta(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for row in self.sheets.get(META, [])[1:]:
+            if row and _text(row[0]):
+                out[_text(row[0])] = row[1] if len(row) > 1 else None
+                if _text(row[0]).startswith(("sample.substitution_reason.", "sample.population_by_field.")):
+                    out[_text(row[0])] = (_text(row[1]), _num(row[2]) if len(row) > 2 else 0)
+        return out
+
+    def int_of(self, meta: dict[str, Any], key: str, required: bool = False) -> int | None:
+        value = meta.get(key)
+        try:
+            number = _num(value)
+        except ValueError:
+            self.problem("REPORT_021", f"“{key}” phải là số nguyên, đang là “{value}”", META,
+                         column="gia_tri")
+            return None
+        if number is None and required:
+            self.problem("REPORT_020", f"thiếu khóa “{key}”", META)
+        return number
+
+    def content(self, meta: dict[str, Any], form: Form) -> ReportContent | None:
+        def text(key: str, required: bool = True) -> str:
+            value = _text(meta.get(key))
+            if required and not value:
+                self.problem("REPORT_020", f"thiếu khóa “{key}”", META)
+            return value
+
+        def day(key: str) -> date | None:
+            value = text(key, False)
+            try:
+                return date.fromisoformat(value) if value else None
+            except ValueError:
+                self.problem("REPORT_021", f"“{key}” không phải ngày: “{value}”", META)
+                return None
+
+        try:
+            created = datetime.fromisoformat(text("created_at"))
+        except ValueError:
+            self.problem("REPORT_021", f"“created_at” không phải thời điểm: “{meta.get('created_at')}”", META)
+            created = datetime(1980, 1, 1)
+        responses = self.responses(form)
+        forms = self.int_of(meta, "forms", True)
+        if forms is not None and responses is not None and forms != len(responses):
+            what = "thiếu" if len(responses) < forms else "thừa"
+            self.problem("REPORT_040", f"tệp ghi {forms} phiếu nhưng trang “{ANSWERS}” có {len(responses)} "
+                         f"dòng phiếu ({what} {abs(forms - len(responses))} dòng)", ANSWERS)
+        source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in self.sheets.get(FORM_SOURCE, [])[1:])
+        content = ReportContent(
+            unit_code=text("unit_code"), unit_name=text("unit_name"), plan_id=text("plan_id"),
+            plan_title=text("plan_title", False), form_id=text("form_id"), form_version=text("form_version"),
+            form_source=source, responses=tuple(responses or ()), created_at=created,
+            app_version=text("app_version", False), parent_code=text("parent_code", False),
+            parent_name=text("parent_name", False), plan_year=self.int_of(meta, "plan_year"),
+            window_from=day("window_from"), window_to=day("window_to"),
+            sample=self.sample(meta), quality=self.quality(meta))
+        return content if responses is not None else None
+
+    def sample(self, meta: dict[str, Any]) -> SampleFacts | None:
+        if "sample.population_n" not in meta:
+            return None
+        strata = []
+        for n, row in enumerate(self.sheets.get(SAMPLE, [])[1:], start=2):
+            cells = [*row, *[None] * 6][:6]
+            if not _text(cells[0]):
+                continue
+            try:
+                strata.append(StratumFacts(_text(cells[0]), _num(cells[1]) or 0, _num(cells[2]) or 0,
+                                           _text(cells[3]), _text(cells[4]), _num(cells[5]) or 0))
+            except ValueError:
+                self.problem("REPORT_021", "N, n và số dự phòng phải là số nguyên", SAMPLE, n)
+        reasons = tuple(v for k, v in sorted(meta.items(), key=lambda kv: _suffix(kv[0]))
+                        if k.startswith("sample.substitution_reason."))
+        by_field = tuple(v for k, v in sorted(meta.items(), key=lambda kv: _suffix(kv[0]))
+                         if k.startswith("sample.population_by_field."))
+        return SampleFacts(
+            population_n=self.int_of(meta, "sample.population_n", True) or 0,
+            sample_n=self.int_of(meta, "sample.sample_n", True) or 0, seed=_text(meta.get("sample.seed")),
+            reserve_n=self.int_of(meta, "sample.reserve_n") or 0,
+            substitutions=self.int_of(meta, "sample.substitutions") or 0, strata=tuple(strata),
+            substitution_reasons=reasons, population_by_field=by_field,
+            forms_issued=self.int_of(meta, "sample.forms_issued"),
+            forms_returned=self.int_of(meta, "sample.forms_returned"),
+            drawn_at=_text(meta.get("sample.drawn_at")))
+
+    def quality(self, meta: dict[str, Any]) -> EntryQuality | None:
+        if "quality.forms_keyed" not in meta:
+            return None
+        return EntryQuality(*(self.int_of(meta, f"quality.{k}") or 0 for k in (
+            "forms_keyed", "forms_double_entered", "answers_compared", "answers_differing")))
+
+    def responses(self, form: Form) -> list[Response] | None:
+        rows = self.sheets.get(ANSWERS)
+        if not rows:
+            self.problem("REPORT_041", "không có trang dữ liệu phiếu", ANSWERS)
+            return None
+        header = [_text(v) for v in rows[0]]
+        while header and not header[-1]:
+            header.pop()
+        expected = [*ANSWER_FIXED, *(q.id for q in form.questions), ROW_CHECK]
+        if header != expected:
+            missing = [h for h in expected if h not in header]
+            extra = [h for h in header if h not in expected]
+            detail = (f"; thiếu cột {', '.join(missing)}" if missing else "") + \
+                     (f"; thừa cột {', '.join(extra)}" if extra else "")
+            self.problem("REPORT_042", "dòng tiêu đề không khớp với các câu của phiếu" + (detail or
+                         " (thứ tự cột bị đổi)"), ANSWERS, 1)
+            return None
+        out: list[Response] = []
+        seen: set[str] = set()
+        questions = form.questions
+        for n, row in enumerate(rows[1:], start=2):
+            cells = [*row, *[None] * len(expected)][:len(expected)]
+            if not any(_text(v) for v in cells):
+                continue
+            if _text(cells[-1]) != row_check(cells[:-1]):
+                self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
+                             ANSWERS, n,
+                             ROW_CHECK)
+            number = _text(cells[0])
+            if number in seen:
+                self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
+            seen.add(number)
+            answers: dict[str, Answer] = {}
+            for q, value in zip(questions, cells[3:-1], strict=True):
+                parsed = self._answer(q.type, value, n, q.id)
+                if parsed is not None:
+                    answers[q.id] = parsed
+            out.append(Response(number, answers, _text(cells[1]), _text(cells[2])))
+        return out
+
+    def _answer(self, qtype: str, value: Any, row: int, column: str) -> Answer:
+        if value is None or value == "":
+            return None
+        try:
+            if qtype == "text":
+                return _text(value)
+            if qtype == "multiple":
+                parts = _text(value).split(";")
+                return sorted(int(p) for p in parts if p.strip())
+            return _num(value)
+        except ValueError:
+            self.problem("REPORT_045", f"giá trị “{_text(value)}” không phải mã trả lời hợp lệ", ANSWERS, row,
+                         column)
+            return None
+
+    def stored_indices(self) -> dict[tuple[str, str], float | None]:
+        out = {}
+        for row in self.sheets.get(INDICES, [])[1:]:
+            if len(row) >= 2 and _text(row[0]):
+                value = row[2] if len(row) > 2 else None
+                out[(_text(row[0]), _text(row[1]))] = None if value in (None, "") else float(value)
+        return out
+
+
+def _suffix(key: str) -> int:
+    tail = key.rsplit(".", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Issue]
+                   ) -> tuple[str | None, str | None, str | None]:
+    names = [n for n, _ in sheets]
+    if CHECKSUMS not in names:
+        problems.append(Issue("REPORT_012", "không có trang mã kiểm tra KIEM_TRA: không phải tệp báo cáo "
+                              "chuẩn hoặc đã bị cắt"))
+        return None, None, None
+    stored: dict[str, str] = {}
+    for row in dict(sheets)[CHECKSUMS][1:]:
+        if len(row) >= 2 and _text(row[0]):
+            stored[_text(row[0])] = _text(row[1])
+    digests = [(n, sheet_digest(n, rows)) for n, rows in sheets if n != CHECKSUMS]
+    computed = content_digest(digests)
+    claimed = stored.get("content_sha256")
+    if claimed != computed:
+        listed = [k.removeprefix("sheet:") for k in stored if k.startswith("sheet:")]
+        for name, digest in digests:
+            if f"sheet:{name}" not in stored:
+                problems.append(Issue("REPORT_014", "trang này không có trong tệp gốc (đã thêm vào)",
+                                      sheet=name))
+            elif stored[f"sheet:{name}"] != digest:
+                problems.append(Issue("REPORT_015", "nội dung trang đã bị thay đổi sau khi tạo tệp",
+                                      sheet=name))
+        for name in listed:
+            if name not in names:
+                problems.append(Issue("REPORT_016", "trang này đã bị xóa khỏi tệp", sheet=name))
+        if [n for n, _ in digests] != [n for n in listed if n in names] and not any(
+                p.code in ("REPORT_014", "REPORT_016") for p in problems):
+            problems.append(Issue("REPORT_017", "thứ tự các trang đã bị thay đổi"))
+        problems.append(Issue("REPORT_013", "mã kiểm tra SHA-256 không khớp: tệp đã bị sửa hoặc bị cắt "
+                              "sau khi tạo", sheet=CHECKSUMS))
+    return claimed, computed, stored.get("data_sha256")
+
+
+def verify_report_file(path: Path | str, *, progress: Progress | None = None) -> Verification:
+    """Check a report file completely; never raises for a bad file, says why instead."""
+    path = Path(path)
+    report(progress, 0, 4, "Đọc tệp")
+    sheet_list, problems = _read_sheets(path)
+    if problems:
+        return Verification(str(path), False, None, tuple(problems))
+    sheets = dict(sheet_list)
+    parser = _Parser(sheets)
+    meta = parser.meta()
+    if _text(meta.get("format")) != FORMAT_NAME:
+        return Verification(str(path), False, None, (Issue(
+            "REPORT_012", "tệp không phải tệp báo cáo chuẩn SIPAS (không có trang META hợp lệ)",
+            sheet=META),))
+    version = parser.int_of(meta, "format_version", True)
+    if version not in SUPPORTED_VERSIONS:
+        return Verification(str(path), False, version, (Issue(
+            "REPORT_018", f"định dạng phiên bản {version} chưa được hỗ trợ (chương trình đọc phiên bản "
+                          f"{', '.join(map(str, SUPPORTED_VERSIONS))}); hãy cập nhật SIPAS Desktop",
+            sheet=META),))
+    report(progress, 1, 4, "Kiểm tra mã SHA-256")
+    claimed, computed, data_sha = _check_digests(sheet_list, problems)
+    report(progress, 2, 4, "Đọc dữ liệu phiếu")
+    source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in sheets.get(FORM_SOURCE, [])[1:])
+    form, form_issues = form_from_source(source, _text(meta.get("form_id")) or "phieu")
+    problems += form_issues
+    content = parser.content(meta, form) if form is not None else None
+    problems += parser.issues
+    scores = None
+    warnings: list[Issue] = []
+    if content is not None and form is not None:
+        if (form.id, form.version) != (content.form_id, content.form_version):
+            problems.append(Issue("REPORT_032", f"phiếu nhúng là “{form.id}” phiên bản {form.version}, khác "
+                                  f"“{content.form_id}” phiên bản {content.form_version} ghi ở META",
+                                  sheet=META))
+        report(progress, 3, 4, "Tính lại chỉ số")
+        try:
+            scores = score(form, content.responses)
+        except UserError as exc:
+            problems.append(Issue(exc.code, exc.message, sheet=FORM_SOURCE))
+        if scores is not None:
+            _compare_indices(parser.stored_indices(), scores, problems)
+            valid = parser.int_of(meta, "valid_forms")
+            if valid is not None and valid != scores.valid_forms:
+                problems.append(Issue("REPORT_051", f"tệp ghi {valid} phiếu hợp lệ, tính lại được "
+                                      f"{scores.valid_forms}", sheet=META))
+            warnings += scores.warnings
+        if data_sha and data_sha != data_digest(content):
+            problems.append(Issue("REPORT_019", "mã dữ liệu data_sha256 không khớp với dữ liệu phiếu",
+                                  sheet=CHECKSUMS))
+    summary = None
+    if content is not None:
+        summary = ReportSummary(content.unit_code, content.unit_name, content.plan_id, content.plan_title,
+                                content.form_id, content.form_version, len(content.responses),
+                                scores.valid_forms if scores else None, scores.overall if scores else None,
+                                content.created_at.isoformat(), content.app_version)
+    intact = not problems
+    parsed = ReportFile(str(path), version, content, form, scores, claimed or "", data_sha or "") \
+        if intact and content is not None and form is not None and scores is not None else None
+    report(progress, 4, 4, "Xong")
+    return Verification(str(path), intact, version, tuple(problems), tuple(warnings), claimed, computed,
+                        data_sha, summary, parsed)
+
+
+def _compare_indices(stored: dict[tuple[str, str], float | None], scores: Scores,
+                     problems: list[Issue]) -> None:
+    expected: dict[tuple[str, str], float | None] = {}
+    expected.update({("index", i.id): i.index for i in scores.indices})
+    expected.update({("block", b.id): b.index for b in scores.blocks})
+    expected.update({("element", e.id): e.index for e in scores.elements})
+    expected.update({("criterion", c.id): c.index for c in scores.criteria})
+    expected.update({("expectation", x.question_id): x.index for x in scores.expectations})
+    for key, value in expected.items():
+        got = stored.get(key, "missing")
+        if got == "missing":
+            problems.append(Issue("REPORT_050", f"thiếu chỉ số {key[0]} “{key[1]}”", sheet=INDICES))
+        elif (got is None) != (value is None) or (
+                got is not None and value is not None and abs(got - value) > 0.00051):
+            problems.append(Issue("REPORT_050",
+                                  f"chỉ số {key[0]} “{key[1]}” ghi trong tệp ({got}) khác giá trị "
+                                  f"tính lại từ phiếu ({round2(value)})", sheet=INDICES))
+
+
+def read_report_file(path: Path | str, *, progress: Progress | None = None) -> ReportFile:
+    """The checked content of a report file; `UserError` (REPORT_100) with every problem otherwise."""
+    result = verify_report_file(path, progress=progress)
+    if result.report is None:
+        name = Path(path).name
+        raise UserError(f"Tệp “{name}” không dùng được: {len(result.problems)} lỗi kiểm tra "
+                        f"(tệp hỏng, bị sửa hoặc không phải tệp báo cáo chuẩn).", code="REPORT_100",
+                        issues=list(result.problems))
+    return result.report
+
+
+def with_responses(content: ReportContent, responses: Sequence[Response]) -> ReportContent:
+    """A copy with other responses (tests, filters)."""
+    return replace(content, responses=tuple(responses))
