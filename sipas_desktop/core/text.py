@@ -12,21 +12,48 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-_SPACES = re.compile(r"\s+")
-
 
 def nfc(value: object) -> str:
     """Text as NFC with runs of white space folded to one space and trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
+    text = value if value.__class__ is str else str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the characters the regex \s matches: same result, faster.
+    return " ".join(text.split())
+
+
+class _CharTable(dict):
+    """A str.translate table filled on first use: each character's image is computed once.
+
+    Folding and sort keys are per-character functions of NFC text, so translating with a cached
+    table gives the same result as the character loop, at C speed (the importer calls them for
+    every row of a 100,000-row file).
+    """
+
+    def __init__(self, image) -> None:
+        super().__init__()
+        self._image = image
+
+    def __missing__(self, code: int) -> str:
+        value = self._image(chr(code))
+        self[code] = value
+        return value
+
+
+def _fold_char(ch: str) -> str:
+    if ch == "đ":
+        return "d"
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn")
+
+
+_FOLD = _CharTable(_fold_char)
 
 
 def fold(value: object) -> str:
     """Lower case, no diacritics, đ → d: for accent- and case-insensitive matching."""
-    text = unicodedata.normalize("NFD", nfc(value).lower().replace("đ", "d"))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return nfc(value).lower().translate(_FOLD)
 
 
 # Vietnamese alphabet with vowel shapes as letters; tones are the secondary key.
@@ -49,23 +76,40 @@ def sort_key(value: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
     primary: list[int] = []
     tones: list[int] = []
     for ch in nfc(value).lower():
-        letter, tone = _split_letter(ch)
-        if letter in _ORDER:
-            primary.append(100 + _ORDER[letter])
-        elif letter.isdigit():
-            primary.append(10 + int(letter))
-        elif letter == " ":
-            primary.append(1)
-        else:
-            primary.append(200 + ord(letter))
+        weight, tone = _letter_key(ch)
+        primary.append(weight)
         tones.append(tone)
     return tuple(primary), tuple(tones)
 
 
+def _letter_key(ch: str) -> tuple[int, int]:
+    """(primary weight, tone) of one lower-case character."""
+    letter, tone = _split_letter(ch)
+    if letter in _ORDER:
+        return 100 + _ORDER[letter], tone
+    if letter.isdecimal():  # not isdigit: "²" is a digit that int() refuses
+        return 10 + int(letter), tone
+    if letter == " ":
+        return 1, tone
+    return 200 + ord(letter), tone
+
+
+def _primary_char(ch: str) -> str:
+    return chr(0x100 + _letter_key(ch)[0])
+
+
+def _tone_char(ch: str) -> str:
+    return str(_letter_key(ch)[1])
+
+
+_PRIMARY = _CharTable(_primary_char)
+_TONE = _CharTable(_tone_char)
+
+
 def collation_key(value: object) -> str:
     """`sort_key` as a plain string that sorts by code point, for an indexed SQL column."""
-    primary, tones = sort_key(value)
-    return "".join(chr(0x100 + p) for p in primary) + "\u00ff" + "".join(str(t) for t in tones)
+    text = nfc(value).lower()
+    return text.translate(_PRIMARY) + "\u00ff" + text.translate(_TONE)
 
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})\s*$")
