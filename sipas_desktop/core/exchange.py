@@ -138,6 +138,9 @@ class ReportContent:
     window_to: date | None = None
     sample: SampleFacts | None = None
     quality: EntryQuality | None = None
+    # Further machine sheets, written after TRA_LOI and digested like the others; the reader returns
+    # them in file order. An aggregate file (merge, issue 6) lists its source units in "DON_VI".
+    extra_sheets: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -368,6 +371,8 @@ def data_digest(content: ReportContent) -> str:
                        sorted((k, v) for k, v in r.answers.items())] for r in content.responses],
         **_facts_dict(content),
     }
+    if content.extra_sheets:     # absent for a unit's file, so its digest does not change
+        doc["extra_sheets"] = [[name, [canon_row(r) for r in rows]] for name, rows in content.extra_sheets]
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -378,8 +383,25 @@ def _iso(value: date | None) -> str:
 
 # --- questionnaire from its embedded source --------------------------------------------------
 
+_FORM_CACHE: dict[tuple[str, str], tuple[Form | None, tuple[Issue, ...]]] = {}
+
+
 def form_from_source(source: str, form_id: str) -> tuple[Form | None, list[Issue]]:
-    """Rebuild the questionnaire from its TOML text (the answers were keyed with exactly this)."""
+    """Rebuild the questionnaire from its TOML text (the answers were keyed with exactly this).
+
+    Cached by text: a merge reads hundreds of files embedding the same questionnaire, and a Form
+    is immutable."""
+    key = (hashlib.sha256(source.encode()).hexdigest(), form_id)
+    if key not in _FORM_CACHE:
+        if len(_FORM_CACHE) >= 16:
+            _FORM_CACHE.clear()
+        form, errors = _form_from_source(source, form_id)
+        _FORM_CACHE[key] = (form, tuple(errors))
+    form, errors = _FORM_CACHE[key]
+    return form, list(errors)
+
+
+def _form_from_source(source: str, form_id: str) -> tuple[Form | None, list[Issue]]:
     from sipas_desktop.core.forms.loader import check_form_dict
 
     try:
@@ -494,7 +516,8 @@ def machine_sheets(form: Form, content: ReportContent, scores: Scores) -> list[t
     source_rows += [[i, line or None] for i, line in enumerate(content.form_source.split("\n"), start=1)]
     return [(META, _meta_rows(content, scores)), (SAMPLE, _sample_rows(content)),
             (INDICES, _index_rows(scores)), (FORM_SOURCE, source_rows), (ANSWERS, _answer_rows(form,
-                                                                                               content))]
+                                                                                               content)),
+            *((name, [list(r) for r in rows]) for name, rows in content.extra_sheets)]
 
 
 def _fill(ws: Any, rows: Sequence[Sequence[Any]]) -> None:
@@ -845,8 +868,11 @@ def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Iss
     return claimed, computed, stored.get("data_sha256")
 
 
-def verify_report_file(path: Path | str, *, progress: Progress | None = None) -> Verification:
-    """Check a report file completely; never raises for a bad file, says why instead."""
+def verify_report_file(path: Path | str, *, progress: Progress | None = None,
+                       breakdowns: bool = True) -> Verification:
+    """Check a report file completely; never raises for a bad file, says why instead.
+
+    `breakdowns=False` skips the per-field / per-applicant-type indices (the merge does not use them)."""
     path = Path(path)
     report(progress, 0, 4, "Đọc tệp")
     sheet_list, problems = _read_sheets(path)
@@ -872,6 +898,8 @@ def verify_report_file(path: Path | str, *, progress: Progress | None = None) ->
     form, form_issues = form_from_source(source, _text(meta.get("form_id")) or "phieu")
     problems += form_issues
     content = parser.content(meta, form) if form is not None else None
+    if content is not None:
+        content = replace(content, extra_sheets=_extra_sheets(sheet_list))
     problems += parser.issues
     scores = None
     warnings: list[Issue] = []
@@ -882,7 +910,7 @@ def verify_report_file(path: Path | str, *, progress: Progress | None = None) ->
                                   sheet=META))
         report(progress, 3, 4, "Tính lại chỉ số")
         try:
-            scores = score(form, content.responses)
+            scores = score(form, content.responses, breakdowns=breakdowns)
         except UserError as exc:
             problems.append(Issue(exc.code, exc.message, sheet=FORM_SOURCE))
         if scores is not None:
@@ -907,6 +935,16 @@ def verify_report_file(path: Path | str, *, progress: Progress | None = None) ->
     report(progress, 4, 4, "Xong")
     return Verification(str(path), intact, version, tuple(problems), tuple(warnings), claimed, computed,
                         data_sha, summary, parsed)
+
+
+def _extra_sheets(sheet_list: list[tuple[str, list[list[Any]]]]
+                  ) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The sheets between TRA_LOI and KIEM_TRA (see ReportContent.extra_sheets)."""
+    names = [n for n, _ in sheet_list]
+    if ANSWERS not in names:
+        return ()
+    after = sheet_list[names.index(ANSWERS) + 1:]
+    return tuple((n, tuple(tuple(r) for r in rows)) for n, rows in after if n != CHECKSUMS)
 
 
 def _compare_indices(stored: dict[tuple[str, str], float | None], scores: Scores,
