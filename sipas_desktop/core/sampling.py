@@ -209,7 +209,7 @@ class DrawResult:
 def _build_key_table() -> dict[int, str]:
     """Per-character fold for Latin letters, punctuation → space: `str.translate` runs in C."""
     table: dict[int, str] = {}
-    for code in list(range(0x20, 0x7F)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+    for code in list(range(0x80)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
         ch = chr(code)
         folded = fold(ch) if not ch.isspace() else " "
         if not folded.isascii():

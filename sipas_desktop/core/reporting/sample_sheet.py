@@ -321,9 +321,16 @@ def write_pdf(sheet: SampleSheet, path: Path) -> Path:
               for i, cells in enumerate(sheet.strata_table)]
     story.append(_Table(strata, colWidths=[22 * mm] + [20 * mm] * 9, hAlign="LEFT", style=[
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    col_mm = [7, 26, 28, 12, 27, 19, 18, 27, 16, 16, 12, 14, 22, 12]
-    scale = width / (sum(col_mm) * mm)
-    widths = [w * mm * scale for w in col_mm]
+    # The dossier code must not wrap (clerks read it out when they look a person up): its column
+    # is as wide as the longest code; the other columns share the rest in fixed proportions.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    longest = max((stringWidth(r[1], fonts.REGULAR, small.fontSize) for r in sheet.main + sheet.reserve),
+                  default=0.0)
+    code_width = min(max(longest + 6, 22 * mm), 55 * mm)
+    col_mm = [8, 0, 28, 12, 27, 19, 17, 26, 16, 16, 12, 14, 21, 12]
+    scale = (width - code_width) / (sum(col_mm) * mm)
+    widths = [w * mm * scale if w else code_width for w in col_mm]
     for title, rows in (("I. DANH SÁCH MẪU CHÍNH", sheet.main),
                         ("II. DANH SÁCH DỰ PHÒNG (dùng thay thế đúng theo thứ tự)", sheet.reserve)):
         story += [Spacer(1, 8), Paragraph(f"<b>{title}</b>", base), Spacer(1, 3)]
