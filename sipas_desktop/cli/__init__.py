@@ -70,9 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 1
-    except Exception:  # never a traceback to a user: log it, say where
+    except Exception as exc:  # never a traceback to a user: log it, say where
         from sipas_desktop.core.logs import log_unexpected
+        from sipas_desktop.core.storage import as_user_error
 
+        if (disk := as_user_error(exc)) is not None:  # a full or read-only disk is no bug
+            return fail(disk)
         where = log_unexpected("CLI")
         print(f"Lỗi không mong đợi. Chi tiết đã ghi vào: {where}", file=sys.stderr)
         return 1

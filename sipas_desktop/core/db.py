@@ -47,23 +47,25 @@ def _check_is_sqlite(path: Path) -> None:
 
 def open_database(path: Path | str, *, migrate: bool = True) -> Path:
     """Open (creating if needed) the database at `path` and bring its schema up to date."""
-    from sipas_desktop.core import migrations
+    from sipas_desktop.core import migrations, storage
 
     path = Path(path).expanduser().resolve()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"Không tạo được thư mục dữ liệu “{path.parent}”: {exc.strerror}.",
-                        code="DB_002") from exc
+        raise UserError(f"Không tạo được thư mục dữ liệu “{path.parent}”: "
+                        f"{storage.os_error_reason(exc)}.", code="DB_002") from exc
     _check_is_sqlite(path)
     close_database()
     database.init(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         database.connect(reuse_if_open=True)
     except (peewee.OperationalError, sqlite3.OperationalError) as exc:
-        raise UserError(f"Không mở được cơ sở dữ liệu “{path}”: {exc}.", code="DB_003") from exc
+        raise UserError(f"Không mở được cơ sở dữ liệu “{path}”: {storage.explain(path.parent, exc)}.",
+                        code="DB_003") from exc
     if migrate:
-        migrations.migrate(path)
+        with storage.storage_errors(path, "Không cập nhật được cơ sở dữ liệu", "DB_005"):
+            migrations.migrate(path)
     return path
 
 

@@ -35,6 +35,7 @@ from typing import IO
 
 from sipas_desktop.core import paths
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.storage import os_error_reason
 
 LOCK_NAME = "sipas.lock"
 INFO_NAME = "sipas-instance.json"
@@ -154,7 +155,7 @@ def acquire(on_raise_request: Callable[[], None] | None = None, *, folder: Path 
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115  (kept open while the GUI runs)
     except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục dữ liệu “{folder}” ({_reason(exc)}). "
+        raise UserError(f"Không ghi được vào thư mục dữ liệu “{folder}” ({os_error_reason(exc)}). "
                         "Kiểm tra ổ đĩa còn chỗ trống và tài khoản có quyền ghi vào thư mục đó.",
                         code="INSTANCE_001") from exc
     if _try_lock(handle):
@@ -163,7 +164,7 @@ def acquire(on_raise_request: Callable[[], None] | None = None, *, folder: Path 
         except OSError as exc:
             _unlock(handle)
             handle.close()
-            raise UserError(f"Không khởi động được chương trình ({_reason(exc)}).",
+            raise UserError(f"Không khởi động được chương trình ({os_error_reason(exc)}).",
                             code="INSTANCE_002") from exc
     handle.close()
     if notify_running_copy(folder, timeout=timeout):
@@ -265,20 +266,3 @@ def _unlock(handle: IO[bytes]) -> None:
             import fcntl
 
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _reason(exc: OSError) -> str:
-    """A Vietnamese reason for the usual OS errors (the OS's own text may be English)."""
-    import errno
-
-    reasons = {
-        errno.ENOSPC: "ổ đĩa đã đầy",
-        errno.EROFS: "ổ đĩa chỉ cho đọc",
-        errno.EACCES: "không có quyền ghi",
-        errno.EPERM: "không có quyền ghi",
-        errno.ENOTDIR: "đường dẫn đi qua một tệp, không phải thư mục",
-        errno.EEXIST: "đã có một tệp trùng tên",
-    }
-    if hasattr(errno, "EDQUOT"):
-        reasons[errno.EDQUOT] = "hết hạn mức dung lượng của tài khoản"
-    return reasons.get(exc.errno or -1, exc.strerror or str(exc))

@@ -51,6 +51,10 @@ def describe(exc: BaseException, where: str = "GUI") -> ErrorReport:
         if exc.issues:
             message = f"{message}\n\n{format_issues(exc.issues)}"
         return ErrorReport(TITLE_ERROR, message)
+    from sipas_desktop.core.storage import as_user_error
+
+    if (disk := as_user_error(exc)) is not None:  # a full or read-only disk is no bug
+        return ErrorReport(TITLE_ERROR, disk.message)
     try:
         raise exc
     except BaseException:  # re-raised only so that logging captures its traceback

@@ -8,6 +8,7 @@ from pathlib import Path
 from sipas_desktop import __version__
 from sipas_desktop.core import backup, db, paths, settings, units
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.storage import storage_errors
 
 ROLES = {
     "xa": "Cấp xã (UBND xã, phường, đặc khu): sổ hồ sơ, chọn mẫu, phiếu, báo cáo",
@@ -44,7 +45,9 @@ def open_app(db_path: Path | str | None = None, *, daily_backup: bool = True) ->
     path = Path(db_path) if db_path else paths.default_db_path()
     existed = path.exists() and path.stat().st_size > 0
     opened = db.open_database(path, migrate=False)
-    migrated = migrations.migrate(opened)
+    # A full or read-only disk: a clear message; the transaction leaves the file as it was.
+    with storage_errors(opened, "Không cập nhật được cơ sở dữ liệu", "DB_005"):
+        migrated = migrations.migrate(opened)
     if daily_backup and existed:
         try:
             backup.daily_backup_if_due(opened)
