@@ -184,7 +184,7 @@ class MainWindow(ttk.Frame):
 
     def _key(self, fn: Callable[..., Any], *args: Any) -> str:
         # A shortcut does nothing while a modal job runs (its dialog holds the grab anyway).
-        if not self.jobs.busy:
+        if not self.ctx.foreground_jobs:
             fn(*args)
         return "break"
 
@@ -297,12 +297,11 @@ class MainWindow(ttk.Frame):
         return rows
 
     def quit_app(self) -> None:
-        if self.jobs.busy and not self.ctx.prompter.ask_yes_no(
+        if self.ctx.foreground_jobs and not self.ctx.prompter.ask_yes_no(
                 tr("Một công việc đang chạy. Thoát bây giờ sẽ hủy công việc đó (dữ liệu không thay "
                    "đổi). Vẫn thoát?"), default_no=True):
             return
-        for job in list(self.jobs._active):
-            job.cancel()
+        self.jobs.cancel_all()
         remember_geometry(self.toplevel, self.ctx.prefs)
         self.ctx.save_prefs()
         self.toplevel.destroy()
@@ -344,7 +343,9 @@ def restore_geometry(window: tkinter.Misc, prefs: dict[str, Any]) -> None:
 def create_main_window(db_path: str | Path | None = None, *, prompter: Prompter | None = None
                        ) -> tuple[ttk.App, MainWindow]:
     """Open the database and build the main window (without entering the event loop)."""
-    app_services.open_app(db_path)
+    # The daily backup copies the whole file: on a big log that is seconds, so it runs on a
+    # worker once the window is up instead of delaying the start.
+    info = app_services.open_app(db_path, daily_backup=False)
     prefs = settings.load_prefs()
     root = ttk.App(title=APP_NAME, theme=THEME, minsize=MIN_SIZE)
     i18n.install(root)
@@ -354,9 +355,19 @@ def create_main_window(db_path: str | Path | None = None, *, prompter: Prompter 
     root.protocol("WM_DELETE_WINDOW", window.quit_app)
     root.report_callback_exception = lambda *exc: window.ctx.show_error(exc[1], "Tk callback")
     window.show_area("log")
+    root.after(1500, lambda: start_daily_backup(window, info.db_path))
     if not window.ctx.office.configured:
         root.after(200, window.open_first_run)
     return root, window
+
+
+def start_daily_backup(window: MainWindow, db_path: Path) -> None:
+    from sipas_desktop.core import backup
+
+    def failed(exc: BaseException) -> None:
+        window.set_status(tr("Chưa sao lưu tự động được hôm nay: {m}", m=getattr(exc, "message", exc)))
+
+    window.jobs.submit("daily-backup", lambda _p: backup.daily_backup_if_due(db_path), on_error=failed)
 
 
 def run_gui(db_path: str | Path | None = None) -> int:

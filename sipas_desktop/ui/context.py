@@ -46,6 +46,8 @@ class AppContext:
     office_changed_callback: Callable[[], None] | None = None
     # Tests set this False so that dialogs are built but never wait in a nested event loop.
     modal: bool = True
+    # Jobs running behind a ProgressDialog; shortcuts wait while any is running.
+    foreground_jobs: int = 0
 
     @property
     def db_path(self) -> Path:
@@ -85,12 +87,16 @@ class AppContext:
         token = CancelToken()
         dialog = ProgressDialog(self.root, title, token if cancellable else None, grab=self.modal)
 
+        self.foreground_jobs += 1
+
         def done(result: Any) -> None:
+            self.foreground_jobs -= 1
             dialog.close()
             if on_done is not None:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
+            self.foreground_jobs -= 1
             dialog.close()
             if on_error is not None:
                 on_error(exc)

@@ -9,6 +9,8 @@ person would.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -24,10 +26,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.gui)
 
 
+def _private_display() -> subprocess.Popen | None:
+    """Start an Xvfb server for this test process alone, when Xvfb is installed.
+
+    Keyboard events go to the window that has the focus, and with `pytest -n 2` two processes
+    sharing one display steal the focus from each other; a display per process keeps the
+    keyboard tests deterministic.
+    """
+    if not sys.platform.startswith("linux") or not shutil.which("Xvfb"):
+        return None
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24",
+                             "-nolisten", "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    number = b""
+    while not number.endswith(b"\n"):
+        chunk = os.read(read_fd, 16)
+        if not chunk:
+            break
+        number += chunk
+    os.close(read_fd)
+    if not number.strip():
+        proc.kill()
+        return None
+    os.environ["DISPLAY"] = f":{number.decode().strip()}"
+    return proc
+
+
 @pytest.fixture(scope="session")
 def tk_root():
+    server = _private_display()
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
-        pytest.skip("GUI tests need a display: run them under xvfb-run -a")
+        pytest.skip("GUI tests need a display: install Debian's xvfb or run under xvfb-run -a")
     import ttkbootstrap as ttk
 
     from sipas_desktop.ui import i18n
@@ -37,6 +68,9 @@ def tk_root():
     i18n.install(root)
     yield root
     root.destroy()
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture
