@@ -158,14 +158,16 @@ def validate_record(record: DossierRecord, *, sheet: str | None = None,
     if record.birth_date is not None and record.received_date is not None \
             and record.birth_date > record.received_date:
         add("LOG_111", "birth_date", "ngày sinh sau ngày nhận hồ sơ")
-    phone_digits = "".join(ch for ch in record.phone if ch.isdigit())
+    phone = record.phone
+    phone_digits = phone if phone.isdigit() else "".join(ch for ch in phone if ch.isdigit())
     if record.phone and not 8 <= len(phone_digits) <= 12:
         add("LOG_112", "phone", f"số điện thoại “{record.phone}” có vẻ không đúng", Level.WARNING)
     return issues
 
 
 def search_text(record: DossierRecord) -> str:
-    phone_digits = "".join(ch for ch in record.phone if ch.isdigit())
+    phone = record.phone
+    phone_digits = phone if phone.isdigit() else "".join(ch for ch in phone if ch.isdigit())
     return " ".join(fold(v) for v in (record.code, record.applicant_name, record.phone, phone_digits))
 
 
