@@ -531,6 +531,8 @@ def _breakdowns(form: Form, sc: Scoring, forms: Sequence[Response]) -> tuple[Bre
         groups: dict[str, list[Response]] = {}
         for r in forms:
             groups.setdefault(key(r), []).append(r)
+        if set(groups) <= {""}:
+            continue          # nothing known about this dimension: no breakdown, not "Không rõ"
         order = sorted(groups, key=lambda v: (v == "", fold(v))) if dimension == "field" else \
             [k for k in ("ca_nhan", "to_chuc", "") if k in groups] + \
             sorted(k for k in groups if k not in ("ca_nhan", "to_chuc", ""))
