@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "sipas_desktop.cli.app_cmds",
     "sipas_desktop.cli.log_cmds",
     "sipas_desktop.cli.plan_cmds",
+    "sipas_desktop.cli.forms_cmds",
 ]
 
 
