@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import random
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -16,30 +15,8 @@ import pytest
 from sipas_desktop.core import exchange as ex
 from sipas_desktop.core.errors import UserError
 from sipas_desktop.core.forms import load_form
-from sipas_desktop.core.scoring import Response, score
-from tests.core.results_data import answers_for
-
-
-def make_content(form_id: str = "sipas-2017", forms: int = 60, seed: int = 1) -> ex.ReportContent:
-    form = load_form(form_id)
-    rng = random.Random(seed)
-    fields = ["Hộ tịch", "Chứng thực", "Đất đai"]
-    responses = [Response(str(n), answers_for(form, rng, comment="Tốt" if n % 7 == 0 else None),
-                          fields[n % 3], "ca_nhan" if n % 4 else "to_chuc") for n in range(1, forms + 1)]
-    return ex.ReportContent(
-        unit_code="18352", unit_name="Xã Nghi Xuân", plan_id="KH-2020-ABC",
-        plan_title="Kế hoạch tự khảo sát 2020",
-        form_id=form.id, form_version=form.version, form_source=ex.form_source_of(form),
-        responses=ex.anonymous_responses(form, responses), created_at=datetime(2020, 9, 5, 8, 30, 0),
-        app_version="0.1.0", parent_code="42", parent_name="Tỉnh Hà Tĩnh", plan_year=2020,
-        window_from=date(2020, 1, 2), window_to=date(2020, 8, 31),
-        sample=ex.SampleFacts(280, 25, "20200905", 5, 2,
-                              (ex.StratumFacts("ca_nhan", 223, 15, "14,8667", "5,9003", 3),
-                               ex.StratumFacts("to_chuc", 57, 10, "5,7000", "0,0899", 2)),
-                              (("Từ chối", 1), ("Không liên lạc được", 1)), (("Hộ tịch", 100), ("Đất đai",
-                                                                                                180)),
-                              27, 25, "2020-06-01T09:00:00"),
-        quality=ex.EntryQuality(60, 12, 500, 3))
+from sipas_desktop.core.scoring import score
+from tests.core.results_data import make_content
 
 
 @pytest.fixture(scope="module")
