@@ -107,6 +107,7 @@ class MainWindow(ttk.Frame):
                               prefs if prefs is not None else {}, self.set_status,
                               self._on_data_changed, self.refresh_office, modal)
         self.views: dict[str, tkinter.Widget] = {}
+        self.last_dialog: tkinter.Misc | None = None  # the dialog opened last (tests, screenshots)
         self.current: str | None = None
         self._bound: list[str] = []
         self._available = {a.key: a.available() for a in self.areas}
@@ -122,20 +123,22 @@ class MainWindow(ttk.Frame):
         status = ttk.Frame(self, padding=(10, 4))
         status.pack(side="bottom", fill="x")
         ttk.Separator(self).pack(side="bottom", fill="x")
+        # Packed in this order so that a long message is clipped, never the unit or the file.
         ttk.Label(status, textvariable=self.unit_var, font="-weight bold").pack(side="left")
-        ttk.Label(status, textvariable=self.status_var, bootstyle="secondary").pack(side="left", padx=16)
         ttk.Label(status, textvariable=self.db_var, bootstyle="secondary").pack(side="right")
+        ttk.Label(status, textvariable=self.status_var, bootstyle="secondary").pack(
+            side="left", padx=16, fill="x", expand=True)
 
         side = ttk.Frame(self, padding=(12, 12))
         side.pack(side="left", fill="y")
         ttk.Separator(self, orient="vertical").pack(side="left", fill="y")
         ttk.Label(side, text=APP_NAME, font="-size 15 -weight bold", bootstyle="primary").pack(anchor="w")
-        ttk.Label(side, text=tr("Tự khảo sát sự hài lòng của người dân"), wraplength=230,
+        ttk.Label(side, text=tr("Tự khảo sát sự hài lòng của người dân"), wraplength=200,
                   bootstyle="secondary").pack(anchor="w", pady=(0, 12))
         self.area_buttons: dict[str, ttk.Button] = {}
         for number, area in enumerate(self.areas, start=1):
             enabled = self._available[area.key]
-            button = ttk.Button(side, text=f"{number}.  {area.title}", width=30,
+            button = ttk.Button(side, text=f"{number}.  {area.title}", width=25,
                                 bootstyle="secondary-outline",
                                 command=lambda key=area.key: self.show_area(key))
             button.pack(anchor="w", fill="x", pady=(6, 0))
@@ -143,7 +146,7 @@ class MainWindow(ttk.Frame):
                 button.configure(state="disabled")
             self.area_buttons[area.key] = button
             note = area.description if enabled else f"{area.description} {NOT_YET}"
-            ttk.Label(side, text=tr(note), wraplength=240, font="-size 9",
+            ttk.Label(side, text=tr(note), wraplength=205, font="-size 9",
                       bootstyle="default" if enabled else "secondary").pack(anchor="w", pady=(2, 2))
         ttk.Label(side, text=tr("Alt+1 … Alt+{n}: chuyển khu vực", n=len(self.areas)),
                   font="-size 9", bootstyle="secondary").pack(side="bottom", anchor="w")
@@ -265,6 +268,7 @@ class MainWindow(ttk.Frame):
         from sipas_desktop.ui.dialogs.backup import BackupDialog
 
         dialog = BackupDialog(self.toplevel, self.ctx)
+        self.last_dialog = dialog
         if self.ctx.modal:
             dialog.show()
         return dialog
@@ -273,6 +277,7 @@ class MainWindow(ttk.Frame):
         from sipas_desktop.ui.dialogs.first_run import FirstRunWizard
 
         dialog = FirstRunWizard(self.toplevel, self.ctx)
+        self.last_dialog = dialog
         if self.ctx.modal:
             dialog.show()
         return dialog
@@ -281,13 +286,15 @@ class MainWindow(ttk.Frame):
         from sipas_desktop.ui.dialogs.about import AboutDialog
 
         dialog = AboutDialog(self.toplevel, self.ctx, self.shortcut_table())
+        self.last_dialog = dialog
         if self.ctx.modal:
             dialog.show()
         return dialog
 
     def shortcut_table(self) -> list[tuple[str, str]]:
         """Every shortcut with what it does, for the About dialog and the user guide."""
-        rows = [(f"Alt+{n}", a.title) for n, a in enumerate(self.areas, start=1)]
+        rows = [(f"Alt+{n}", a.title if self._available[a.key] else tr("{t} (chưa có)", t=a.title))
+                for n, a in enumerate(self.areas, start=1)]
         view = self.views.get(self.current or "")
         for command in getattr(view, "commands", lambda: [])():
             if command.accelerator:

@@ -64,8 +64,8 @@ class BackupDialog(BaseDialog):
         frame.pack(fill="both", expand=True)
         self.tree = ttk.Treeview(frame, columns=("when", "reason", "size", "file"), show="headings",
                                  height=10, selectmode="browse", bootstyle="table")
-        for key, title, width in (("when", "Thời điểm", 150), ("reason", "Loại", 170),
-                                  ("size", "Dung lượng", 90), ("file", "Tệp", 300)):
+        for key, title, width in (("when", "Thời điểm", 170), ("reason", "Loại", 170),
+                                  ("size", "Dung lượng", 100), ("file", "Tệp", 300)):
             self.tree.heading(key, text=tr(title), anchor="w")
             self.tree.column(key, width=width, anchor="w", stretch=key == "file")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.tree.yview)

@@ -66,22 +66,26 @@ class DossierDialog(BaseDialog):
     def _build(self) -> None:
         body = ttk.Frame(self, padding=16)
         body.pack(fill="both", expand=True)
+        heading = tr("Thêm hồ sơ vào sổ") if self.record is None else tr(
+            "Sửa hồ sơ {code}", code=self.record.code)
+        ttk.Label(body, text=heading, font="-size 13 -weight bold").grid(row=0, column=0, columnspan=3,
+                                                                       sticky="w", pady=(0, 8))
         for column, (group, keys) in enumerate(LAYOUT):
             frame = ttk.Labelframe(body, text=tr(group), padding=10)
-            frame.grid(row=0, column=column, sticky="nsew", padx=(0 if column == 0 else 10, 0))
+            frame.grid(row=1, column=column, sticky="nsew", padx=(0 if column == 0 else 10, 0))
             body.columnconfigure(column, weight=1)
             for key in keys:
                 self._field(frame, key)
         notes = ttk.Frame(body)
-        notes.grid(row=1, column=0, columnspan=3, sticky="ew", pady=(10, 0))
+        notes.grid(row=2, column=0, columnspan=3, sticky="ew", pady=(10, 0))
         ttk.Label(notes, text=tr(LABELS["notes"])).pack(anchor="w")
         self.vars["notes"] = tkinter.StringVar(self)
         self.widgets["notes"] = ttk.Entry(notes, textvariable=self.vars["notes"])
         self.widgets["notes"].pack(fill="x")
         ttk.Label(body, textvariable=self.general_var, bootstyle="danger", wraplength=860).grid(
-            row=2, column=0, columnspan=3, sticky="w", pady=(8, 0))
+            row=3, column=0, columnspan=3, sticky="w", pady=(8, 0))
         buttons = ttk.Frame(self, padding=(16, 0, 16, 16))
-        buttons.pack(fill="x")
+        buttons.pack(side="bottom", fill="x", before=body)
         ttk.Label(buttons, text=tr("* bắt buộc · Ngày viết dạng ngày/tháng/năm, ví dụ 05/09/2025"),
                   bootstyle="secondary").pack(side="left")
         self.cancel_button = ttk.Button(buttons, text=tr("Hủy (Esc)"), bootstyle="secondary",
@@ -220,10 +224,17 @@ class DossierDialog(BaseDialog):
                    if i.column not in parsed or i.code not in ("LOG_105", "LOG_110")]
         return record, issues
 
+    def _entry_of(self, key: str) -> Any:
+        widget = self.widgets[key]
+        return getattr(widget, "entry", widget)
+
     def show_issues(self, issues: list[Issue]) -> None:
         for key, var in self.messages.items():
             var.set("")
             self.message_labels[key].configure(bootstyle="danger")
+            entry = self._entry_of(key)
+            if hasattr(entry, "state"):
+                entry.state(["!invalid"])
         general = []
         for issue in issues:
             key = KEY_OF_LABEL.get(issue.column or "")
@@ -234,6 +245,12 @@ class DossierDialog(BaseDialog):
             self.messages[key].set(f"{current}; {issue.message}" if current else issue.message)
             if not issue.is_error and not current:
                 self.message_labels[key].configure(bootstyle="warning")
+            entry = self._entry_of(key)
+            if issue.is_error and hasattr(entry, "state"):
+                entry.state(["invalid"])  # the theme draws the field's border red
+        errors = sum(1 for i in issues if i.is_error)
+        if errors:
+            general.insert(0, tr("Chưa lưu: {n} lỗi, xem dòng chữ đỏ dưới từng ô.", n=errors))
         self.general_var.set("\n".join(general))
 
     def field_messages(self) -> dict[str, str]:

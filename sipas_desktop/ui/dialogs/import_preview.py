@@ -31,11 +31,11 @@ UNUSED = "(không dùng)"
 MAPPING_SOURCES = {"auto": "tự nhận theo tên cột", "remembered": "theo cách ghép đã lưu cho mẫu tệp này",
                    "user": "theo cách ghép bạn vừa sửa"}
 ISSUE_COLUMNS = [
-    GridColumn("level", "Mức", 70, sortable=False),
-    GridColumn("sheet", "Trang tính", 120, sortable=False),
-    GridColumn("row", "Dòng", 60, anchor="e", sortable=False),
-    GridColumn("column", "Cột", 200, sortable=False),
-    GridColumn("message", "Vấn đề", 520, sortable=False, stretch=True),
+    GridColumn("level", "Mức", 75, sortable=False),
+    GridColumn("sheet", "Trang tính", 150, sortable=False),
+    GridColumn("row", "Dòng", 55, anchor="e", sortable=False),
+    GridColumn("column", "Cột", 250, sortable=False),
+    GridColumn("message", "Vấn đề", 560, sortable=False, stretch=True),
 ]
 
 
@@ -80,10 +80,14 @@ class ImportPreviewDialog(BaseDialog):
         self.issue_grid = VirtualGrid(issues_tab, ISSUE_COLUMNS, fetch=self._issue_page,
                                       count=lambda: len(self.issues), row_values=issue_values,
                                       row_id=lambda item: item[0],
-                                      row_tags=lambda item: ("error",) if item[1].is_error else ("warning",))
+                                      row_tags=lambda item: ("error",) if item[1].is_error else ("warning",),
+                                      on_selection=self._issue_selected)
         colors = ttk.Style.get_instance().colors
         self.issue_grid.tree.tag_configure("error", foreground=colors.danger)
         self.issue_grid.tree.tag_configure("warning", foreground=colors.warning)
+        self.detail_var = tkinter.StringVar(self, "")
+        ttk.Label(issues_tab, textvariable=self.detail_var, wraplength=920, justify="left").pack(
+            side="bottom", anchor="w", pady=(6, 0))
         self.issue_grid.pack(fill="both", expand=True)
         self.no_issue_label = ttk.Label(issues_tab, text=tr("Không có vấn đề nào: mọi dòng đều nhập được."),
                                         bootstyle="success", font="-weight bold")
@@ -100,10 +104,8 @@ class ImportPreviewDialog(BaseDialog):
         self.reread_button.pack(anchor="w")
         self.notebook.add(mapping_tab, text=tr("Ghép cột"))
 
-        ttk.Label(body, textvariable=self.advice_var, wraplength=940, bootstyle="warning").pack(
-            anchor="w", pady=(8, 0))
         buttons = ttk.Frame(self, padding=(16, 0, 16, 16))
-        buttons.pack(fill="x")
+        buttons.pack(side="bottom", fill="x", before=body)  # always visible, however small the window
         self.cancel_button = ttk.Button(buttons, text=tr("Hủy (Esc)"), bootstyle="secondary",
                                         command=self.close)
         self.cancel_button.pack(side="right")
@@ -113,6 +115,13 @@ class ImportPreviewDialog(BaseDialog):
         self.keep_valid_button = ttk.Button(buttons, text=tr("Chỉ nhập các dòng hợp lệ"),
                                             bootstyle="warning", command=lambda: self.commit(keep_valid=True))
         self.keep_valid_button.pack(side="right", padx=(0, 8))
+        ttk.Label(buttons, textvariable=self.advice_var, wraplength=480, justify="left",
+                  bootstyle="danger").pack(side="left", fill="x", expand=True)
+
+    def _issue_selected(self) -> None:
+        """The whole text of the chosen problem, which a narrow column may cut."""
+        item = self.issue_grid.cursor_row() if self.issues else None
+        self.detail_var.set(str(item[1]) if item else "")
 
     def _issue_page(self, offset: int, limit: int) -> list[tuple[int, Issue]]:
         return self.issues[offset:offset + limit]

@@ -32,24 +32,25 @@ STATUSES = {"returned": "Đã trả kết quả", "pending": "Chưa trả kết 
 SEARCH_DELAY_MS = 250
 EXCEL_TYPES = [("Bảng tính Excel hoặc CSV", "*.xlsx *.xls *.csv"), ("Mọi tệp", "*.*")]
 
+# What a clerk looks for first comes first; the rest is a horizontal scroll away.
 COLUMNS = [
-    GridColumn("code", "Mã hồ sơ", 190),
-    GridColumn("applicant_name", "Tên cá nhân, tổ chức", 210),
-    GridColumn("applicant_type", "Loại", 80),
+    GridColumn("code", "Mã hồ sơ", 218),
+    GridColumn("applicant_name", "Tên cá nhân, tổ chức", 190),
+    GridColumn("received_date", "Ngày nhận", 92, anchor="center"),
+    GridColumn("returned_date", "Ngày trả KQ", 96, anchor="center"),
     GridColumn("procedure_name", "Tên thủ tục hành chính", 300, stretch=True),
+    GridColumn("channel", "Kênh", 130),
     GridColumn("field_name", "Lĩnh vực", 150),
-    GridColumn("received_date", "Ngày nhận", 95, anchor="center"),
-    GridColumn("returned_date", "Ngày trả KQ", 95, anchor="center"),
-    GridColumn("channel", "Kênh", 120),
-    GridColumn("phone", "Điện thoại", 110, sortable=False),
-    GridColumn("address", "Địa chỉ", 220, sortable=False),
+    GridColumn("applicant_type", "Loại", 75),
+    GridColumn("phone", "Điện thoại", 105, sortable=False),
+    GridColumn("address", "Địa chỉ", 260, sortable=False),
 ]
 
 
 def row_values(row: DossierRow) -> tuple[str, ...]:
-    return (row.code, row.applicant_name, APPLICANT_TYPES.get(row.applicant_type, row.applicant_type),
-            row.procedure_name, row.field_name, format_date(row.received_date),
-            format_date(row.returned_date), CHANNELS.get(row.channel, row.channel), row.phone,
+    return (row.code, row.applicant_name, format_date(row.received_date),
+            format_date(row.returned_date), row.procedure_name, CHANNELS.get(row.channel, row.channel),
+            row.field_name, APPLICANT_TYPES.get(row.applicant_type, row.applicant_type), row.phone,
             row.address)
 
 
@@ -79,11 +80,11 @@ class LogView(ttk.Frame):
         bar = ttk.Frame(self)
         bar.pack(fill="x", pady=(8, 6))
         buttons = [
-            ("Thêm hồ sơ (Ctrl+N)", "success", self.add),
+            ("Thêm (Ctrl+N)", "success", self.add),
             ("Sửa (F2)", "secondary-outline", self.edit_selected),
             ("Xóa (Delete)", "secondary-outline", self.delete_selected),
             ("Nhập từ Excel… (Ctrl+I)", "primary", self.import_file),
-            ("Xuất sổ ra Excel… (Ctrl+E)", "primary-outline", self.export),
+            ("Xuất sổ… (Ctrl+E)", "primary-outline", self.export),
             ("Làm mới (F5)", "secondary-outline", self.reload),
         ]
         self.buttons: dict[str, ttk.Button] = {}
@@ -92,34 +93,39 @@ class LogView(ttk.Frame):
             button.pack(side="left", padx=(0, 6))
             self.buttons[label.split(" (")[0].split("…")[0]] = button
 
+        # Two rows so that every filter fits the smallest window (980 px wide).
         filters = ttk.Frame(self)
         filters.pack(fill="x", pady=(0, 6))
-        ttk.Label(filters, text=tr("Tìm (Ctrl+F):")).grid(row=0, column=0, sticky="w")
-        self.search_entry = ttk.Entry(filters, textvariable=self.search_var, width=28)
-        self.search_entry.grid(row=1, column=0, sticky="w", padx=(0, 10))
-        ttk.Label(filters, text=tr("Nhận từ ngày")).grid(row=0, column=1, sticky="w")
-        self.date_from = ttk.DateEntry(filters, date_format="%d/%m/%Y", value=None, width=11,
+        top = ttk.Frame(filters)
+        top.pack(fill="x")
+        ttk.Label(top, text=tr("Tìm theo tên, mã hồ sơ hoặc số điện thoại (Ctrl+F)")).grid(
+            row=0, column=0, sticky="w")
+        self.search_entry = ttk.Entry(top, textvariable=self.search_var, width=44)
+        self.search_entry.grid(row=1, column=0, sticky="w", padx=(0, 16))
+        ttk.Label(top, text=tr("Nhận hồ sơ từ ngày")).grid(row=0, column=1, sticky="w")
+        self.date_from = ttk.DateEntry(top, date_format="%d/%m/%Y", value=None, width=11,
                                        first_weekday=0)
-        self.date_from.grid(row=1, column=1, sticky="w", padx=(0, 6))
-        ttk.Label(filters, text=tr("đến ngày")).grid(row=0, column=2, sticky="w")
-        self.date_to = ttk.DateEntry(filters, date_format="%d/%m/%Y", value=None, width=11,
+        self.date_from.grid(row=1, column=1, sticky="w", padx=(0, 8))
+        ttk.Label(top, text=tr("đến ngày")).grid(row=0, column=2, sticky="w")
+        self.date_to = ttk.DateEntry(top, date_format="%d/%m/%Y", value=None, width=11,
                                      first_weekday=0)
-        self.date_to.grid(row=1, column=2, sticky="w", padx=(0, 10))
-        ttk.Label(filters, text=tr("Lĩnh vực")).grid(row=0, column=3, sticky="w")
-        self.field_box = ttk.Combobox(filters, textvariable=self.field_var, state="readonly", width=26)
-        self.field_box.grid(row=1, column=3, sticky="w", padx=(0, 10))
-        ttk.Label(filters, text=tr("Kênh")).grid(row=0, column=4, sticky="w")
-        self.channel_box = ttk.Combobox(filters, textvariable=self.channel_var, state="readonly",
+        self.date_to.grid(row=1, column=2, sticky="w", padx=(0, 16))
+        ttk.Button(top, text=tr("Bỏ lọc (Ctrl+L)"), bootstyle="link",
+                   command=self.clear_filters).grid(row=1, column=3, sticky="w")
+        bottom = ttk.Frame(filters)
+        bottom.pack(fill="x", pady=(4, 0))
+        ttk.Label(bottom, text=tr("Lĩnh vực")).pack(side="left")
+        self.field_box = ttk.Combobox(bottom, textvariable=self.field_var, state="readonly", width=26)
+        self.field_box.pack(side="left", padx=(6, 16))
+        ttk.Label(bottom, text=tr("Kênh")).pack(side="left")
+        self.channel_box = ttk.Combobox(bottom, textvariable=self.channel_var, state="readonly",
                                         values=[ALL, *CHANNELS.values()], width=18)
-        self.channel_box.grid(row=1, column=4, sticky="w", padx=(0, 10))
-        ttk.Label(filters, text=tr("Tình trạng")).grid(row=0, column=5, sticky="w")
-        self.status_box = ttk.Combobox(filters, textvariable=self.status_var, state="readonly",
+        self.channel_box.pack(side="left", padx=(6, 16))
+        ttk.Label(bottom, text=tr("Tình trạng")).pack(side="left")
+        self.status_box = ttk.Combobox(bottom, textvariable=self.status_var, state="readonly",
                                        values=[ALL, *STATUSES.values()], width=17)
-        self.status_box.grid(row=1, column=5, sticky="w", padx=(0, 10))
-        ttk.Button(filters, text=tr("Bỏ lọc"), bootstyle="link", command=self.clear_filters).grid(
-            row=1, column=6, sticky="w")
-        ttk.Label(filters, textvariable=self.filter_error_var, bootstyle="danger").grid(
-            row=2, column=0, columnspan=7, sticky="w")
+        self.status_box.pack(side="left", padx=(6, 0))
+        ttk.Label(filters, textvariable=self.filter_error_var, bootstyle="danger").pack(anchor="w")
 
         self.grid_widget = VirtualGrid(
             self, COLUMNS, fetch=self._fetch, count=self._count, row_values=row_values,
@@ -242,7 +248,7 @@ class LogView(ttk.Frame):
         field = self.field_var.get()
         channel = {v: k for k, v in CHANNELS.items()}.get(self.channel_var.get())
         status = {v: k for k, v in STATUSES.items()}.get(self.status_var.get())
-        date_from = self._read_date(self.date_from, tr("Nhận từ ngày"))
+        date_from = self._read_date(self.date_from, tr("Từ ngày"))
         date_to = self._read_date(self.date_to, tr("Đến ngày"))
         if date_from and date_to and date_to < date_from:
             raise ValueError(tr("“Đến ngày” ({to}) trước “từ ngày” ({frm}).", to=format_date(date_to),

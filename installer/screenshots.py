@@ -1,0 +1,198 @@
+"""Screenshots for the Vietnamese user guide (`make screenshots`, under Xvfb).
+
+Drives the real GUI over a throw-away data folder: first run, the empty log, an import with
+problems (preview, column mapping), the log with demo data, search and filters, the dossier
+form (and its validation), backup, about. Each state is captured with ImageMagick's `import`
+(the region of the main window, so dialogs are seen over it) into docs/user-guide/images/.
+Dialogs are built non-modal (ctx.modal = False) so that the script never waits for a click.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "user-guide" / "images"
+
+
+def snap(root, name: str, widget=None) -> Path:
+    """Capture the main window with its menu bar, or only `widget` (a dialog) with a thin border.
+
+    There is no window manager under Xvfb, hence no title bars: a dialog shot over the main
+    window would have no visible edge, so dialogs are captured on their own.
+    """
+    for _ in range(4):
+        root.update()
+        time.sleep(0.05)
+    target = widget or root
+    x, y = target.winfo_rootx(), target.winfo_rooty()
+    w, h = target.winfo_width(), target.winfo_height()
+    if widget is None:  # the menu bar sits above the client area on X11
+        menu_height = root.nametowidget(root.cget("menu")).winfo_reqheight() if root.cget("menu") else 0
+        y, h = y - menu_height, h + menu_height
+    path = OUT / f"{name}.png"
+    screen = subprocess.run(["import", "-window", "root", "png:-"], check=True,
+                            capture_output=True).stdout
+    subprocess.run(["convert", "png:-", "-crop", f"{w}x{h}+{x}+{y}", "+repage", "-bordercolor",
+                    "#8a939b", "-border", "1", "-strip", "-colors", "128", f"PNG8:{path}"], input=screen,
+                   check=True)  # 128 colours: a third of the size, no visible change on UI text
+    print(f"  {path.relative_to(ROOT)}")
+    return path
+
+
+def broken_export(source: Path, target: Path) -> Path:
+    """The demo export with four typical mistakes, for the preview screenshot."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(source)
+    ws = wb.worksheets[0]
+    first = 10  # the demo layout: title block, two header rows, a row of column numbers
+    ws.cell(first + 2, 8).value = "31/02/2025"                 # a date that does not exist
+    ws.cell(first + 4, 12).value = ws.cell(first + 4, 8).value  # returned …
+    ws.cell(first + 4, 8).value = "20/12/2025"                 # … before the date of receipt
+    ws.cell(first + 6, 5).value = None                         # no applicant name
+    ws.cell(first + 8, 2).value = ws.cell(first + 7, 2).value  # the same code twice
+    wb.save(target)
+    return target
+
+
+def settle(root, window, job) -> None:
+    window.jobs.wait(job, timeout=120)
+    for _ in range(3):
+        root.update()
+
+
+def main() -> int:
+    if shutil.which("import") is None or shutil.which("convert") is None:
+        print("ImageMagick's `import` is needed (Debian: imagemagick).", file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="sipas-shots-"))
+    os.environ["SIPAS_HOME"] = str(folder / "home")
+    try:
+        return _run(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(folder: Path) -> int:
+    from sipas_desktop.core.progress import CancelToken
+    from sipas_desktop.core.services import log_io
+    from sipas_desktop.ui.app import create_main_window
+    from sipas_desktop.ui.dialogs.progress import ProgressDialog
+    from sipas_desktop.ui.errors import RecordingPrompter
+
+    prompter = RecordingPrompter()
+    root, window = create_main_window(folder / "sipas.db", prompter=prompter)
+    window.ctx.modal = False
+    root.geometry("1280x800+0+0")
+    root.update()
+
+    # 1. First run: the wizard opens by itself over the empty main window.
+    deadline = time.monotonic() + 10
+    while window.last_dialog is None and time.monotonic() < deadline:
+        root.update()
+        time.sleep(0.02)
+    wizard = window.last_dialog
+    wizard.geometry(f"+{root.winfo_rootx() + 260}+{root.winfo_rooty() + 40}")
+    wizard.search_var.set("nghi xuan")
+    wizard.search()
+    wizard.choose("18352")
+    wizard.demo_var.set(False)
+    snap(root, "01-khai-bao-don-vi", wizard)
+    wizard.finish()
+    root.update()
+
+    # 2. The empty log says what to do next.
+    log = window.views["log"]
+    snap(root, "02-so-trong")
+
+    # 3. Import a file with mistakes: the preview lists each by place.
+    demo = log_io.make_demo_log(folder / "so-mot-cua.xlsx", 600, 2025)
+    bad = broken_export(demo, folder / "so-mot-cua-co-loi.xlsx")
+    job = log.import_file(bad)
+    settle(root, window, job)
+    preview = log.last_preview_dialog
+    preview.geometry(f"1080x640+{root.winfo_rootx() + 100}+{root.winfo_rooty() + 60}")
+    snap(root, "03-xem-truoc-co-loi", preview)
+    preview.notebook.select(1)
+    snap(root, "04-ghep-cot", preview)
+    preview.close()
+
+    # 4. The progress window of a long job.
+    progress = ProgressDialog(root, "Nhập so-mot-cua.xlsx vào sổ", CancelToken(), grab=False)
+    progress.update_progress(4200, 10000, "Đang ghi vào sổ…")
+    progress.geometry(f"+{root.winfo_rootx() + 400}+{root.winfo_rooty() + 300}")
+    snap(root, "05-dang-nhap", progress)
+    progress.close()
+
+    # 5. Import the good file: the log with 600 dossiers.
+    job = log.import_file(demo)
+    settle(root, window, job)
+    dialog = log.last_preview_dialog
+    dialog.geometry(f"1080x640+{root.winfo_rootx() + 100}+{root.winfo_rooty() + 60}")
+    snap(root, "06-xem-truoc-hop-le", dialog)
+    dialog.import_all_button.invoke()
+    settle(root, window, dialog.job)
+    log.grid_widget.select_position(2)
+    snap(root, "07-so-theo-doi")
+
+    # 6. Search without accents and filter by channel and status.
+    log.set_filter(text="nguyen thi", channel="truc_tiep", status="returned")
+    snap(root, "08-tim-va-loc")
+    log.clear_filters()
+
+    # 7. The dossier form, then the same form with mistakes.
+    log.grid_widget.select_position(0)
+    form = log.edit_selected()
+    form.geometry(f"+{root.winfo_rootx() + 150}+{root.winfo_rooty() + 90}")
+    snap(root, "09-sua-ho-so", form)
+    form.close()
+    form = log.add()
+    form.geometry(f"+{root.winfo_rootx() + 150}+{root.winfo_rooty() + 90}")
+    form.set_values(code="", applicant_name="Lê Văn Tám", procedure_name="Đăng ký kết hôn",
+                    received_date="10/03/2025", returned_date="01/03/2025", due_date="31/02/2025")
+    form.save()
+    snap(root, "10-ho-so-co-loi", form)
+    form.close()
+
+    # 8. The menu of the log with its shortcuts.
+    menu = window.view_menu
+    menu.post(root.winfo_rootx() + 60, root.winfo_rooty() + 2)
+    snap(root, "11-menu-thao-tac")
+    menu.unpost()
+
+    # 9. Backup and restore; about and shortcuts.
+    backup = window.open_backup()
+    settle(root, window, backup.backup_now())
+    backup.geometry(f"+{root.winfo_rootx() + 220}+{root.winfo_rooty() + 120}")
+    snap(root, "12-sao-luu", backup)
+    backup.close()
+    about = window.open_about()
+    about.geometry(f"+{root.winfo_rootx() + 300}+{root.winfo_rooty() + 30}")
+    snap(root, "13-gioi-thieu", about)
+    about.close()
+    # 10. A file that is not a spreadsheet: the message box a user sees.
+    fake = folder / "bao-cao.xlsx"
+    fake.write_text("không phải bảng tính", encoding="utf-8")
+    settle(root, window, log.import_file(fake))
+    kind, title, message = prompter.last()
+    from ttkbootstrap.dialogs import MessageDialog
+
+    box = MessageDialog(message, title, buttons=["Đồng ý:primary"], parent=root, icon="x-circle-fill",
+                        width=60, localize=False)
+    box.show(wait_for_result=False)
+    snap(root, "14-thong-bao-loi", box._toplevel)
+    box._toplevel.destroy()
+    root.destroy()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
