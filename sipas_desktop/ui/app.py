@@ -84,7 +84,7 @@ AREAS: list[Area] = [
          "sipas_desktop.ui.views.entry:EntryView"),
     Area("results", "Kết quả và báo cáo",
          "Tính các chỉ số hài lòng, lập báo cáo và tệp báo cáo chuẩn để gửi cấp trên.",
-         None),
+         "sipas_desktop.ui.views.results:ResultsView"),
     Area("merge", "Tổng hợp báo cáo",
          "Nhận tệp báo cáo của các xã, kiểm tra, tổng hợp và xếp hạng các đơn vị.",
          None),
