@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "sipas_desktop.cli.plan_cmds",
     "sipas_desktop.cli.forms_cmds",
     "sipas_desktop.cli.report_cmds",
+    "sipas_desktop.cli.merge_cmds",
 ]
 
 

@@ -86,6 +86,10 @@ def sniff(path: Path) -> Sniff:
             return Sniff(FileKind.UNREADABLE, "Không phải là tệp (có thể là thư mục).")
         with path.open("rb") as fh:
             head = fh.read(8)
+    except FileNotFoundError:
+        return Sniff(FileKind.UNREADABLE, "Không tìm thấy tệp (đã bị xóa, đổi tên hoặc gõ sai đường dẫn).")
+    except PermissionError:
+        return Sniff(FileKind.UNREADABLE, "Không có quyền đọc tệp (tệp đang bị khóa hoặc bị chặn).")
     except OSError as exc:
         return Sniff(FileKind.UNREADABLE, f"Không mở được tệp ({exc.strerror or exc}).")
     if size == 0:
