@@ -186,7 +186,10 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
                                                     "refused": refused}, ensure_ascii=False))
         if preview.mapping_source == "user":
             remember_mapping(preview.layout)
-    report(progress, total, total, "Đã nhập xong.")
+        if progress is not None:
+            progress.check()  # a Cancel pressed during the last chunk still rolls everything back
+    if progress is not None and progress.callback is not None:
+        progress.callback(total, total, "Đã nhập xong.")  # committed: too late to cancel
     return ImportResult(new, updated, unchanged, refused, list(preview.issues.items), preview.path.name)
 
 

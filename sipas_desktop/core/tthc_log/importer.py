@@ -371,7 +371,8 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
             if any(w in texts for w in lex.skip_words):
                 preview.skipped_rows += 1
                 continue
-            if len(filled) <= 2 and (row[c_code] is None or row[c_code] == ""):
+            # A signer's name under the signature line; a real dossier has more than that.
+            if len(filled) == 1 or (len(filled) == 2 and (row[c_code] is None or row[c_code] == "")):
                 preview.skipped_rows += 1
                 issues.append(Issue("LOG_IMP_120", f"bỏ qua dòng chỉ có “{texts[:60]}”", Level.WARNING,
                                     sheet, row_no))
