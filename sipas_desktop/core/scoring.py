@@ -505,8 +505,8 @@ def _category_rows(values: Iterable[str], labels: Mapping[str, str] | None = Non
 def _comments(form: Form, forms: Sequence[Response]) -> tuple[Comment, ...]:
     out: list[Comment] = []
     for q in form.questions:
-        if q.type != "text":
-            continue
+        if q.type != "text" or q.skip_if:
+            continue          # a text with a skip condition is a detail ("khác, ghi rõ"), not a comment
         groups: dict[str, list[str]] = {}
         for r in forms:
             value = r.answers.get(q.id)

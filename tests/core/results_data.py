@@ -37,8 +37,10 @@ def answers_for(form: Form, rng: random.Random, *, satisfied_bias: float = 0.6,
             answers[q.id] = sorted(rng.sample(q.codes, rng.randint(1, max(1, min(2, limit)))))
         elif q.type == "integer":
             answers[q.id] = q.min if q.min is not None else 1
+        elif q.type == "text" and q.skip_if:
+            answers[q.id] = "Tày"                      # a "khác, ghi rõ" detail, not a comment
         elif q.type == "text" and comment is not None:
-            answers[q.id] = comment
+            answers[q.id] = comment[: q.max_length or None]
         elif q.type == "text" and not q.required:
             continue
         elif q.type == "text":

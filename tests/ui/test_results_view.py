@@ -29,7 +29,7 @@ def view(ctx, commune, window):
 def test_the_view_shows_the_overall_index_with_a_decimal_comma(view):
     assert view.results is not None
     text = view.overall_var.get()
-    assert text.startswith("Chỉ số hài lòng về sự phục vụ hành chính (SIPAS):")
+    assert text.startswith("Chỉ số chung: ")
     assert "," in text and text.endswith("%")
     assert "30 phiếu hợp lệ" in view.summary_var.get()
 

@@ -439,16 +439,15 @@ def _appendices(data: BaoCaoData, heading: Heading) -> tuple[Part, ...]:
              + ", ".join(map(str, data.form.scoring.satisfied_codes if data.form.scoring else ()))
              + " trên số trả lời hợp lệ."),
     ))
-    header2 = ("Nhóm", "Số phiếu", "Chỉ số chung (%)", *[f"YT{n}" for n in range(1, len(sc.elements) + 1)])
+    header2 = ("Nhóm", "Số phiếu", "Chung (%)", *[f"YT{n}" for n in range(1, len(sc.elements) + 1)])
     rows2 = []
     for b in sc.breakdowns:
         rows2.append((("Đối tượng: " if b.dimension == "applicant_type" else "Lĩnh vực: ") + b.label,
                       format_int(b.forms), num(b.overall), *[num(v) for _, v in b.elements]))
     legend = "; ".join(f"YT{n} – {e.title}" for n, e in enumerate(sc.elements, 1))
     part2 = Part("Phụ lục II", "CHỈ SỐ HÀI LÒNG THEO LĨNH VỰC VÀ ĐỐI TƯỢNG", note, (
-        TableBlock(header2, tuple(rows2), _even_first(len(header2), 0.3), ("l", "r",
-                                                                           *["r"] * (len(header2) - 2)),
-                   font_size=10.5),
+        TableBlock(header2, tuple(rows2), _breakdown_widths(len(sc.elements)),
+                   ("l", "r", *["r"] * (len(header2) - 2)), font_size=10.5 if len(sc.elements) <= 6 else 9),
         body(f"Ghi chú: {legend}."),
     ))
     blocks3: list[Any] = []
@@ -479,9 +478,11 @@ def _even(n: int) -> tuple[float, ...]:
     return tuple([1 / n] * n)
 
 
-def _even_first(n: int, first: float) -> tuple[float, ...]:
-    rest = (1 - first) / max(n - 1, 1)
-    return (first, *[rest] * (n - 1))
+def _breakdown_widths(elements: int) -> tuple[float, ...]:
+    """Group name wide, counts and overall readable, elements share the rest."""
+    fixed = (0.24, 0.09, 0.1)
+    rest = (1 - sum(fixed)) / max(elements, 1)
+    return (*fixed, *[rest] * elements)
 
 
 def build_document(data: BaoCaoData) -> BaoCaoDocument:

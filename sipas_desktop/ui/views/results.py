@@ -33,6 +33,7 @@ from sipas_desktop.ui.context import AppContext, Command
 from sipas_desktop.ui.i18n import tr
 
 ALL = "Tất cả"
+SCALE = 1.3
 KIND_BY_LABEL = {APPLICANT_LABELS["ca_nhan"]: "ca_nhan", APPLICANT_LABELS["to_chuc"]: "to_chuc"}
 
 # (field of BaoCaoTexts, label, lines of the text box; 0 = one-line entry)
@@ -68,13 +69,26 @@ class ScrollFrame(ttk.Frame):
         window = self.canvas.create_window(0, 0, window=self.inner, anchor="nw")
         self.inner.bind("<Configure>", lambda _e: self.canvas.configure(scrollregion=self.canvas.bbox("all")))
         self.canvas.bind("<Configure>", lambda e: self.canvas.itemconfigure(window, width=e.width))
+        # The wheel scrolls while the pointer is over the form (Windows/macOS: MouseWheel, X11: 4/5).
+        self.bind("<Enter>", lambda _e: self._wheel(True))
+        self.bind("<Leave>", lambda _e: self._wheel(False))
+
+    def _wheel(self, on: bool) -> None:
+        events = {"<MouseWheel>": lambda e: self.canvas.yview_scroll(-1 if e.delta > 0 else 1, "units"),
+                  "<Button-4>": lambda _e: self.canvas.yview_scroll(-1, "units"),
+                  "<Button-5>": lambda _e: self.canvas.yview_scroll(1, "units")}
+        for sequence, handler in events.items():
+            if on:
+                self.bind_all(sequence, handler, add="+")
+            else:
+                self.unbind_all(sequence)
 
 
 class ChartCanvas(tkinter.Canvas):
     """Draws a `BarChart` with the báo cáo's layout, scaled to the canvas width."""
 
-    def __init__(self, master: tkinter.Misc, height: int = 260) -> None:
-        super().__init__(master, height=height, background="white", highlightthickness=0)
+    def __init__(self, master: tkinter.Misc, height: int = 260, width: int = 470) -> None:
+        super().__init__(master, height=height, width=width, background="white", highlightthickness=0)
         self.chart: charts.BarChart | None = None
         self.bind("<Configure>", lambda _e: self.redraw())
 
@@ -87,27 +101,31 @@ class ChartCanvas(tkinter.Canvas):
         width = max(self.winfo_width(), 200)
         if self.chart is None:
             return
-        lay = charts.layout(replace(self.chart, width=float(width - 8)))
-        self.configure(height=int(lay.height) + 8)
+        k = SCALE      # layout points → canvas pixels (Tk fonts in pixels, 96 dpi screens)
+        lay = charts.layout(replace(self.chart, width=(width - 8) / k))
+        self.configure(height=int(lay.height * k) + 8)
 
         def colour(rgb: tuple[float, float, float]) -> str:
             r, g, b = (round(v * 255) for v in rgb)
             return f"#{r:02x}{g:02x}{b:02x}"
 
+        def x(value: float) -> float:
+            return value * k + 4
+
         def y(value: float) -> float:
-            return lay.height - value + 4
+            return (lay.height - value) * k + 4
 
         for item in lay.items:
             if isinstance(item, charts.Rect):
-                self.create_rectangle(item.x + 4, y(item.y + item.h), item.x + item.w + 4, y(item.y),
+                self.create_rectangle(x(item.x), y(item.y + item.h), x(item.x + item.w), y(item.y),
                                       fill=colour(item.fill), width=0)
             elif isinstance(item, charts.Line):
-                self.create_line(item.x1 + 4, y(item.y1), item.x2 + 4, y(item.y2), fill=colour(item.colour))
+                self.create_line(x(item.x1), y(item.y1), x(item.x2), y(item.y2), fill=colour(item.colour))
             else:
                 anchor = {"start": "sw", "middle": "s", "end": "se"}[item.anchor]
                 weight = "bold" if item.bold else "normal"
-                self.create_text(item.x + 4, y(item.y) + item.size * 0.25, text=item.text, anchor=anchor,
-                                 font=("Liberation Serif", -round(item.size * 1.25), weight))
+                self.create_text(x(item.x), y(item.y) + item.size * k * 0.25, text=item.text, anchor=anchor,
+                                 font=("Liberation Serif", -round(item.size * k), weight))
 
 
 class ResultsView(ttk.Frame):
@@ -157,8 +175,8 @@ class ResultsView(ttk.Frame):
         self.kind_box.pack(side="left", padx=(6, 16))
         for box in (self.field_box, self.kind_box):
             box.bind("<<ComboboxSelected>>", lambda _e: self.apply_filter())
-        ttk.Label(filters, textvariable=self.overall_var, font="-size 13 -weight bold",
-                  bootstyle="primary").pack(side="right")
+        ttk.Label(self, textvariable=self.overall_var, font="-size 13 -weight bold",
+                  bootstyle="primary").pack(fill="x", pady=(0, 6))
         self.message = ttk.Label(self, textvariable=self.message_var, wraplength=900, justify="left",
                                  padding=20, font="-size 12")
         self.notebook = ttk.Notebook(self)
@@ -184,26 +202,26 @@ class ResultsView(ttk.Frame):
     def _build_indices_tab(self) -> None:
         tab = ttk.Frame(self.notebook, padding=6)
         self.notebook.add(tab, text=tr("Chỉ số"))
+        right = ttk.Frame(tab)
+        right.pack(side="right", fill="y", padx=(10, 0))
+        self.element_chart = ChartCanvas(right, width=400)
+        self.element_chart.pack(fill="x")
+        self.spread_chart = ChartCanvas(right, width=400)
+        self.spread_chart.pack(fill="x", pady=(10, 0))
+
         left = ttk.Frame(tab)
         left.pack(side="left", fill="both", expand=True)
         ttk.Label(left, text=tr("Tiêu chí, chỉ số thấp nhất trước"), font="-weight bold").pack(anchor="w")
         frame, self.criteria_tree = self._tree(left, [
-            ("rank", "#", 36, "center"), ("id", "Mã", 70, "w"), ("title", "Tiêu chí", 380, "w"),
-            ("element", "Yếu tố", 200, "w"), ("valid", "Hợp lệ", 64, "e"), ("satisfied", "Hài lòng", 70, "e"),
-            ("blank", "Trống, KTL", 76, "e"), ("index", "Chỉ số", 80, "e")], height=14)
+            ("rank", "#", 34, "center"), ("index", "Chỉ số", 72, "e"), ("id", "Mã", 56, "w"),
+            ("title", "Tiêu chí", 220, "w"), ("element", "Yếu tố", 140, "w"), ("valid", "Hợp lệ", 56, "e"),
+            ("satisfied", "Hài lòng", 64, "e"), ("blank", "Trống", 56, "e")], height=14)
         frame.pack(fill="both", expand=True)
         ttk.Label(left, text=tr("Yếu tố và khối"), font="-weight bold").pack(anchor="w", pady=(8, 0))
         frame, self.element_tree = self._tree(left, [
-            ("kind", "Loại", 70, "w"), ("title", "Nội dung", 480, "w"), ("count", "Số tiêu chí", 80, "e"),
-            ("index", "Chỉ số", 80, "e")], height=8)
+            ("kind", "Loại", 64, "w"), ("index", "Chỉ số", 72, "e"), ("count", "Số tiêu chí", 92, "e"),
+            ("title", "Nội dung", 300, "w")], height=8)
         frame.pack(fill="both", expand=True)
-        right = ttk.Frame(tab, width=470)
-        right.pack(side="right", fill="y", padx=(10, 0))
-        self.element_chart = ChartCanvas(right)
-        self.element_chart.pack(fill="x")
-        self.spread_chart = ChartCanvas(right)
-        self.spread_chart.pack(fill="x", pady=(10, 0))
-
     def _build_people_tab(self) -> None:
         tab = ttk.Frame(self.notebook, padding=6)
         self.notebook.add(tab, text=tr("Người trả lời, mong đợi"))
@@ -343,28 +361,28 @@ class ResultsView(ttk.Frame):
 
     def _show_scores(self, sc: Scores) -> None:
         main = sc.indices[0] if sc.indices else None
-        self.overall_var.set(tr("{title}: {value}", title="Chỉ số chung" if main is None else main.title,
-                                value=format_percent(round2(sc.overall))))
+        parts = [tr("Chỉ số chung: {value}", value=format_percent(round2(sc.overall)))]
+        parts += [f"{b.title.split('.')[0].strip()}: {format_percent(round2(b.index))}" for b in sc.blocks]
+        self.overall_var.set("   ·   ".join(parts))
+        self.overall_title = main.title if main is not None else ""
         tree = self.criteria_tree
         tree.delete(*tree.get_children())
         titles = {e.id: e.title for e in sc.elements}
         ranked = sorted(sc.criteria, key=lambda c: (c.exact is None, c.exact if c.exact is not None else 0))
         for rank, c in enumerate(ranked, start=1):
             tree.insert("", "end", iid=c.id, values=(
-                rank, c.id, c.title, titles.get(c.element_id, c.element_id), format_int(c.valid),
-                format_int(c.satisfied), format_int(c.blank + c.no_answer + c.invalid),
-                format_percent(round2(c.index))))
+                rank, format_percent(round2(c.index)), c.id, c.title, titles.get(c.element_id, c.element_id),
+                format_int(c.valid), format_int(c.satisfied), format_int(c.blank + c.no_answer + c.invalid)))
         tree = self.element_tree
         tree.delete(*tree.get_children())
         for i in sc.indices:
-            tree.insert("", "end", values=(tr("Chỉ số"), i.title, "", format_percent(round2(i.index))))
+            tree.insert("", "end", values=(tr("Chỉ số"), format_percent(round2(i.index)), "", i.title))
         for b in sc.blocks:
-            tree.insert("", "end", values=(tr("Khối"), b.title, format_int(len(b.elements)),
-                                           format_percent(round2(b.index))))
+            tree.insert("", "end", values=(tr("Khối"), format_percent(round2(b.index)),
+                                           format_int(len(b.elements)), b.title))
         for e in sc.elements:
-            tree.insert("", "end", iid=f"e:{e.id}", values=(tr("Yếu tố"), e.title,
-                                                            format_int(len(e.criteria)),
-                                                           format_percent(round2(e.index))))
+            tree.insert("", "end", iid=f"e:{e.id}", values=(tr("Yếu tố"), format_percent(round2(e.index)),
+                                                           format_int(len(e.criteria)), e.title))
         lowest = min((e for e in sc.elements if e.exact is not None), key=lambda e: e.exact, default=None)
         self.element_chart.show(charts.BarChart(
             tr("Chỉ số hài lòng theo yếu tố (%)"),
@@ -401,8 +419,10 @@ class ResultsView(ttk.Frame):
         tree = self.people_tree
         tree.delete(*tree.get_children())
 
+        tree.tag_configure("group", font="TkHeadingFont")
+
         def group(title: str, rows: Any) -> None:
-            parent = tree.insert("", "end", values=(title, "", ""), open=True)
+            parent = tree.insert("", "end", values=(title, "", ""), open=True, tags=("group",))
             for r in rows:
                 tree.insert(parent, "end", values=(f"    {r.label}", format_int(r.count),
                                                    format_percent(round2(r.percent))))
@@ -415,13 +435,13 @@ class ResultsView(ttk.Frame):
             group(f"Câu {d.number}. {d.text}" if d.number else d.text, d.rows)
         if sc.expectations:
             parent = tree.insert("", "end", values=(tr("Mong đợi cải thiện (tỷ lệ chọn mức cao)"), "", ""),
-                                 open=True)
+                                 open=True, tags=("group",))
             for x in sorted(sc.expectations, key=lambda x: -(x.exact or 0)):
                 tree.insert(parent, "end", values=(f"    {x.text}", format_int(x.counted),
                                                    format_percent(round2(x.index))))
         if sc.comments:
             parent = tree.insert("", "end", values=(tr("Ý kiến khác (đã che thông tin cá nhân)"), "", ""),
-                                 open=True)
+                                 open=True, tags=("group",))
             for c in sc.comments:
                 tree.insert(parent, "end", values=(f"    {c.text}", format_int(c.count), ""))
 
