@@ -178,7 +178,14 @@ def _run(folder: Path) -> int:
     about.geometry(f"+{root.winfo_rootx() + 300}+{root.winfo_rooty() + 30}")
     snap(root, "13-gioi-thieu", about)
     about.close()
-    # 10. A file that is not a spreadsheet: the message box a user sees.
+    # 10. The catalogue of fields and procedures.
+    catalogue = log.open_catalogue()
+    catalogue.refresh(select_field="Chứng thực")
+    catalogue.geometry(f"+{root.winfo_rootx() + 150}+{root.winfo_rooty() + 60}")
+    snap(root, "15-danh-muc", catalogue)
+    catalogue.close()
+
+    # 11. A file that is not a spreadsheet: the message box a user sees.
     fake = folder / "bao-cao.xlsx"
     fake.write_text("không phải bảng tính", encoding="utf-8")
     settle(root, window, log.import_file(fake))

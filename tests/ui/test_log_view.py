@@ -209,3 +209,49 @@ def test_arrow_keys_move_the_selection_and_scroll_the_window(window, ctx):
     pump(window)
     assert grid.cursor == 499 and grid.offset == 500 - grid.visible
     assert grid.selected_ids() == [grid.cursor_row().id]
+
+
+def test_the_catalogue_dialog_adds_renames_and_moves_and_the_log_follows(window, ctx, prompter):
+    add_dossiers(3)  # field "Hộ tịch", one of the built-in commune fields
+    view = make_view(window, ctx)
+    ctx.data_changed_callback = view.refresh  # as the main window wires every view
+    dialog = view.open_catalogue()
+    dialog.field_name_var.set("Văn thư – Lưu trữ")
+    assert dialog.add_field() is True
+    assert dialog.selected_field_name() == "Văn thư – Lưu trữ"
+    dialog.proc_name_var.set("Cấp bản sao văn bản lưu trữ")
+    dialog.proc_field_var.set("Văn thư – Lưu trữ")
+    assert dialog.add_procedure() is True
+    assert [p.name for p in dialog.procedures] == ["Cấp bản sao văn bản lưu trữ"]
+    dialog.field_name_var.set("VĂN THƯ – lưu trữ")
+    assert dialog.add_field() is False
+    assert "đã có" in dialog.message_var.get()
+    prompter.answers = [True]
+    assert dialog.delete_field() is False  # it still has a procedure
+    assert "còn thủ tục" in dialog.message_var.get()
+    hotich = next(f for f in dialog.fields if f.name == "Hộ tịch")
+    dialog.field_tree.selection_set(str(hotich.id))
+    pump(window)
+    dialog.field_name_var.set("Tư pháp – Hộ tịch")
+    assert dialog.rename_field() is True
+    assert log_services.get_dossier_by_code("T-000001").field_name == "Tư pháp – Hộ tịch"
+    assert "Tư pháp – Hộ tịch" in view.field_box.cget("values")
+    dialog.close()
+
+
+def test_a_catalogue_file_with_a_problem_changes_nothing(window, ctx, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Lĩnh vực", "Thủ tục hành chính"])
+    ws.append(["Chứng thực", "Chứng thực chữ ký"])
+    ws.append(["Đất đai", None])
+    wb.save(tmp_path / "danh-muc.xlsx")
+    view = make_view(window, ctx)
+    dialog = view.open_catalogue()
+    before = log_services.list_fields()
+    assert dialog.import_file(tmp_path / "danh-muc.xlsx") is False
+    assert "dòng 3" in dialog.message_var.get()
+    assert log_services.list_fields() == before
+    dialog.close()

@@ -116,7 +116,9 @@ class LogView(ttk.Frame):
         bottom.pack(fill="x", pady=(4, 0))
         ttk.Label(bottom, text=tr("Lĩnh vực")).pack(side="left")
         self.field_box = ttk.Combobox(bottom, textvariable=self.field_var, state="readonly", width=26)
-        self.field_box.pack(side="left", padx=(6, 16))
+        self.field_box.pack(side="left", padx=(6, 0))
+        ttk.Button(bottom, text=tr("Danh mục…"), bootstyle="link", command=self.open_catalogue).pack(
+            side="left", padx=(0, 10))
         ttk.Label(bottom, text=tr("Kênh")).pack(side="left")
         self.channel_box = ttk.Combobox(bottom, textvariable=self.channel_var, state="readonly",
                                         values=[ALL, *CHANNELS.values()], width=18)
@@ -172,6 +174,8 @@ class LogView(ttk.Frame):
             Command(tr("Nhập sổ từ Excel…"), self.import_file, "Ctrl+I", ("<Control-i>", "<Control-I>"),
                     separator_before=True),
             Command(tr("Xuất sổ ra Excel…"), self.export, "Ctrl+E", ("<Control-e>", "<Control-E>")),
+            Command(tr("Danh mục lĩnh vực, thủ tục…"), self.open_catalogue, "Ctrl+K",
+                    ("<Control-k>", "<Control-K>"), separator_before=True),
         ]
 
     def on_show(self) -> None:
@@ -329,6 +333,11 @@ class LogView(ttk.Frame):
             self.reload(keep_position=True)
             return None
         return self._open(DossierDialog(self, self.ctx, record, on_saved=self._saved))
+
+    def open_catalogue(self) -> Any:
+        from sipas_desktop.ui.dialogs.catalogue import CatalogueDialog
+
+        return self._open(CatalogueDialog(self, self.ctx))
 
     def _open(self, dialog: Any) -> Any:
         if self.ctx.modal:
