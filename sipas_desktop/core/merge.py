@@ -20,6 +20,7 @@ database is read by the service (`services.merge`), which passes what it found i
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -248,6 +249,13 @@ class MergeResult:
     def counts(self) -> dict[str, int]:
         return {s.value: sum(1 for f in self.files if f.status is s) for s in Status}
 
+    def leaf_ranking(self) -> list[tuple[int | None, UnitResult]]:
+        """Commune-level ranking: an aggregate's communes ranked among the others, best first."""
+        leaves = self.leaf_units
+        ranks = rank([(u.unit, u.name, u.overall) for u in leaves])
+        ordered = sorted(leaves, key=lambda u: (ranks[u.unit] is None, ranks[u.unit] or 0, sort_key(u.name)))
+        return [(ranks[u.unit], u) for u in ordered]
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `sipas merge --json` (keys used by automated checks: keep them)."""
         pooled = self.pooled
@@ -344,6 +352,13 @@ def _read_parallel(paths: Sequence[Path], workers: int, progress: Progress | Non
 def default_workers(count: int) -> int:
     cpus = os.cpu_count() or 1
     return 1 if count < PARALLEL_MIN_FILES else max(1, min(cpus, 4))
+
+
+def _can_spawn() -> bool:
+    """Worker processes re-run the program's entry script; in the frozen bundle that script does
+    not call multiprocessing.freeze_support() (a child would start a second GUI), so read there
+    in one process."""
+    return not getattr(sys, "frozen", False)
 
 
 # --- phase two ---------------------------------------------------------------------------------
@@ -564,6 +579,8 @@ def merge_files(inputs: Sequence[Path | str], options: MergeOptions | None = Non
     if not paths:
         raise UserError("Không có tệp nào trong các tệp, thư mục đã chọn.", code="MERGE_001")
     workers = options.workers if options.workers is not None else default_workers(len(paths))
+    if len(paths) < PARALLEL_MIN_FILES or not _can_spawn():
+        workers = 1
     outcomes = _read_all(paths, workers, progress)
     report(progress, len(paths), len(paths), "Đang kiểm tra chéo và tính chỉ số tổng hợp")
     entries = [_entry(o) for o in outcomes]

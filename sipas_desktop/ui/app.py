@@ -87,7 +87,7 @@ AREAS: list[Area] = [
          "sipas_desktop.ui.views.results:ResultsView"),
     Area("merge", "Tổng hợp báo cáo",
          "Nhận tệp báo cáo của các xã, kiểm tra, tổng hợp và xếp hạng các đơn vị.",
-         None),
+         "sipas_desktop.ui.views.merge:MergeView"),
 ]
 
 NOT_YET = "Chưa có trong phiên bản này."

@@ -49,14 +49,7 @@ def _r(value: float | None) -> float | None:
 
 
 def _leaf_rank(result: MergeResult) -> list[tuple[int | None, UnitResult]]:
-    """Commune-level ranking (an aggregate's communes ranked among the others)."""
-    from sipas_desktop.core.merge_stats import rank
-    from sipas_desktop.core.text import sort_key
-
-    leaves = result.leaf_units
-    ranks = rank([(u.unit, u.name, u.overall) for u in leaves])
-    ordered = sorted(leaves, key=lambda u: (ranks[u.unit] is None, ranks[u.unit] or 0, sort_key(u.name)))
-    return [(ranks[u.unit], u) for u in ordered]
+    return result.leaf_ranking()
 
 
 def _has_aggregates(result: MergeResult) -> bool:
