@@ -201,6 +201,9 @@ def test_ttkbootstrap_dialogs_speak_vietnamese(tk_root):
     assert MessageCatalog.translate("Cancel") == "Hủy"
     assert MessageCatalog.translate("Yes") == "Có"
     assert MessageCatalog.translate("OK") == "Đồng ý"
+    # the date picker of the filters and the dossier form: month title and weekday heads
+    assert MessageCatalog.translate("November") == "Tháng 11"
+    assert [MessageCatalog.translate(d) for d in ("Mo", "Su")] == ["T2", "CN"]
 
 
 def test_the_ui_font_has_vietnamese_glyphs(tk_root):
