@@ -37,14 +37,15 @@ def _set_font(run_or_style: Any, size: float | None = None, bold: bool | None = 
     from docx.shared import Pt
 
     font = run_or_style.font
-    font.name = FONT
-    r_pr = run_or_style.element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = r_pr.makeelement(qn("w:rFonts"), {})
-        r_pr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
+    if not hasattr(run_or_style, "text"):      # a style: runs inherit the face from it
+        font.name = FONT
+        r_pr = run_or_style.element.get_or_add_rPr()
+        fonts = r_pr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = r_pr.makeelement(qn("w:rFonts"), {})
+            r_pr.insert(0, fonts)
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), FONT)
     if size is not None:
         font.size = Pt(size)
     if bold is not None:
@@ -219,10 +220,12 @@ def _table(doc: Any, block: TableBlock) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
-    for r, values in enumerate((block.header, *block.rows)):
+    # row.cells once per row: table.cell(r, c) rebuilds the whole grid each call (quadratic).
+    for r, (row, values) in enumerate(zip(table.rows, (block.header, *block.rows), strict=True)):
         bold = r == 0 or (r - 1) in block.bold_rows
+        cells = row.cells
         for c, value in enumerate(values):
-            cell = table.cell(r, c)
+            cell = cells[c]
             cell.width = widths[c]
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else aligns[block.align[c]]
