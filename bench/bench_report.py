@@ -89,7 +89,8 @@ def service(folder: Path) -> dict[str, float]:
     out: dict[str, float] = {"keying_setup_s": setup}
     out["gather_and_indices_s"], res = best(lambda: results.compute_results())
     survey = res.survey
-    out["export_report_file_s"], _ = best(lambda: results.export_report_file(folder / "svc.xlsx", survey=survey))
+    out["export_report_file_s"], _ = best(
+        lambda: results.export_report_file(folder / "svc.xlsx", survey=survey))
     out["export_pdf_s"], _ = best(lambda: results.export_bao_cao_pdf(folder / "svc.pdf", survey=survey))
     return {k: round(v, 3) for k, v in out.items()}
 
