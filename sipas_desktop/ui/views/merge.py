@@ -128,7 +128,9 @@ class MergeView(ttk.Frame):
             tree.heading(key, text=tr(title))
             tree.column(key, width=width, anchor=anchor, stretch=key in stretch)
         bar = ttk.Scrollbar(frame, orient="vertical", command=tree.yview)
-        tree.configure(yscrollcommand=bar.set)
+        across = ttk.Scrollbar(frame, orient="horizontal", command=tree.xview)
+        tree.configure(yscrollcommand=bar.set, xscrollcommand=across.set)
+        across.pack(side="bottom", fill="x")
         bar.pack(side="right", fill="y")
         tree.pack(side="left", fill="both", expand=True)
         return frame, tree
@@ -137,7 +139,7 @@ class MergeView(ttk.Frame):
         tab = ttk.Frame(self.notebook, padding=6)
         self.notebook.add(tab, text=tr("Tệp đã nhận"))
         frame, self.files_tree = self._tree(tab, [
-            ("file", "Tệp", 210, "w"), ("status", "Tình trạng", 170, "w"), ("unit", "Mã", 60, "w"),
+            ("file", "Tệp", 190, "w"), ("status", "Tình trạng", 215, "w"), ("unit", "Mã", 60, "w"),
             ("name", "Đơn vị", 180, "w"), ("forms", "Số phiếu", 70, "e"), ("overall", "Chỉ số", 80, "e"),
             ("message", "Lý do, lưu ý", 420, "w")], height=16)
         frame.pack(fill="both", expand=True)
@@ -150,7 +152,7 @@ class MergeView(ttk.Frame):
     def _build_ranking_tab(self) -> None:
         tab = ttk.Frame(self.notebook, padding=6)
         self.notebook.add(tab, text=tr("Xếp hạng đơn vị"))
-        self.ranking_chart = ChartCanvas(tab, width=430)
+        self.ranking_chart = ChartCanvas(tab, width=360)
         self.ranking_chart.pack(side="right", fill="y", padx=(10, 0))
         self.ranking_holder = ttk.Frame(tab)
         self.ranking_holder.pack(side="left", fill="both", expand=True)
@@ -351,11 +353,11 @@ class MergeView(ttk.Frame):
         for child in self.ranking_holder.winfo_children():
             child.destroy()
         elements = result.pooled.elements if result.pooled else ()
-        columns = [("rank", "Hạng", 50, "center"), ("unit", "Mã", 60, "w"), ("name", "Đơn vị", 200, "w"),
-                   ("forms", "Phiếu", 60, "e"), ("overall", "Chỉ số chung", 95, "e")]
-        columns += [(f"e{n}", f"YT{n}", 64, "e") for n in range(1, len(elements) + 1)]
-        columns += [("quota", "Chỉ tiêu", 70, "e"), ("response", "Phản hồi", 80, "e"),
-                    ("verified", "Nhập kép", 80, "e")]
+        columns = [("rank", "Hạng", 46, "center"), ("unit", "Mã", 54, "w"), ("name", "Đơn vị", 170, "w"),
+                   ("forms", "Phiếu", 50, "e"), ("overall", "Chung", 72, "e")]
+        columns += [(f"e{n}", f"YT{n}", 66, "e") for n in range(1, len(elements) + 1)]
+        columns += [("quota", "Chỉ tiêu", 62, "e"), ("response", "Phản hồi", 72, "e"),
+                    ("verified", "Nhập kép", 72, "e")]
         frame, tree = self._tree(self.ranking_holder, columns, height=18)
         frame.pack(fill="both", expand=True)
         self.ranking_tree = tree
