@@ -332,6 +332,18 @@ def _number_key(number: str) -> tuple[int, int, str]:
 
 def canon_cell(value: Any) -> str:
     """The canonical text of a cell value, the same for what we write and what a reader returns."""
+    # Fast paths for the exact types a reader returns (a merge canonicalises millions of cells);
+    # ASCII text is already NFC. Results are the same as the general chain below.
+    kind = type(value)
+    if kind is str:
+        text = value if value.isascii() else unicodedata.normalize("NFC", value)
+        return text.replace("\r\n", "\n") if "\r" in text else text
+    if kind is float:
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(round(value, 9))
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
