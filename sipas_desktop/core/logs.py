@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sipas_desktop.core import paths
 
-_configured = False
+_handler: logging.Handler | None = None
+_handler_path: Path | None = None
 
 
 def log_file() -> Path:
@@ -16,16 +17,20 @@ def log_file() -> Path:
 
 
 def setup_logging() -> Path:
-    global _configured
+    """Log to the data folder's log file; follows a data folder that changed (SIPAS_HOME)."""
+    global _handler, _handler_path
     target = log_file()
-    if not _configured:
-        handler = logging.handlers.RotatingFileHandler(target, maxBytes=2_000_000, backupCount=3,
-                                                       encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if _handler_path != target:
         root = logging.getLogger("sipas")
+        if _handler is not None:
+            root.removeHandler(_handler)
+            _handler.close()
+        _handler = logging.handlers.RotatingFileHandler(target, maxBytes=2_000_000, backupCount=3,
+                                                        encoding="utf-8")
+        _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.setLevel(logging.INFO)
-        root.addHandler(handler)
-        _configured = True
+        root.addHandler(_handler)
+        _handler_path = target
     return target
 
 
