@@ -243,3 +243,43 @@ def test_report_writers_never_leave_half_a_file(document, tmp_path, monkeypatch)
     with pytest.raises(UserError):
         render_pdf(document, target)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["bc.pdf"]
+
+
+# The OOXML schema orders the children of these property elements; Word reports "unreadable
+# content" and repairs a file where they are out of order (python-docx does not check).
+SCHEMA_ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+            "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+            "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+            "sectPr", "pPrChange"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+              "tblLook", "tblCaption", "tblDescription", "tblPrChange"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+             "tcPrChange"],
+    "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+               "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+               "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"],
+}
+
+
+def test_docx_property_elements_keep_the_schema_order_word_insists_on(docx_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = ET.fromstring(zipfile.ZipFile(docx_path).read("word/document.xml"))
+    checked = 0
+    for name, order in SCHEMA_ORDER.items():
+        rank = {tag: i for i, tag in enumerate(order)}
+        for element in root.iter(w + name):
+            tags = [child.tag.removeprefix(w) for child in element]
+            positions = [rank[t] for t in tags if t in rank]
+            assert positions == sorted(positions), (name, tags)
+            single = [t for t in tags if t not in ("headerReference", "footerReference")]
+            assert len(single) == len(set(single)), (name, tags)
+            checked += 1
+    assert checked > 50

@@ -31,6 +31,21 @@ BODY_PT = 14
 TEXT_WIDTH_MM = 210 - 30 - 15
 
 
+# Elements that must follow the one we add, in the order of the OOXML schema: Word refuses
+# ("unreadable content") a pPr, tblPr, tcPr or sectPr whose children are out of order.
+AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+              "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+AFTER_TBLBORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                    "w:tblPrChange")
+AFTER_TC_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+                "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                   "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
 def _set_font(run_or_style: Any, size: float | None = None, bold: bool | None = None,
               italic: bool | None = None, underline: bool | None = None) -> None:
     from docx.oxml.ns import qn
@@ -85,7 +100,7 @@ def _border(paragraph: Any, side: str = "bottom") -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         edge.set(qn(key), value)
     borders.append(edge)
-    p_pr.append(borders)
+    p_pr.insert_element_before(borders, *AFTER_PBDR)
 
 
 def _rule(container: Any, width_mm: float, fraction: float) -> None:
@@ -110,7 +125,7 @@ def _no_borders(table: Any) -> None:
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, *AFTER_TBLBORDERS)
 
 
 def _cell_paragraph(cell: Any) -> Any:
@@ -193,9 +208,11 @@ def _setup_section(section: Any, restart: bool) -> None:
     section.header_distance = Mm(8)
     section.different_first_page_header_footer = True
     if restart:
+        for old in section._sectPr.findall(qn("w:pgNumType")):   # cloned from the section before
+            section._sectPr.remove(old)
         num = OxmlElement("w:pgNumType")
         num.set(qn("w:start"), "1")
-        section._sectPr.append(num)
+        section._sectPr.insert_element_before(num, *AFTER_PGNUMTYPE)
         return
     header = section.header
     p = header.paragraphs[0]
@@ -235,7 +252,7 @@ def _table(doc: Any, block: TableBlock) -> None:
                 shade = OxmlElement("w:shd")
                 for key, val in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "E6E6E6")):
                     shade.set(qn(key), val)
-                cell._tc.get_or_add_tcPr().append(shade)
+                cell._tc.get_or_add_tcPr().insert_element_before(shade, *AFTER_TC_SHD)
     _para(doc, size=6, after=0)
 
 
