@@ -80,6 +80,16 @@ def test_after_the_first_copy_closes_the_next_one_starts_normally(tmp_path):
     second.release()
 
 
+def wait_until_stopped(pid: int) -> None:
+    stat = Path(f"/proc/{pid}/stat")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if stat.read_text().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the other copy did not stop")
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_crashed_first_copy_leaves_no_stale_lock(tmp_path):
     crashed = other_copy(tmp_path, """
@@ -88,8 +98,9 @@ def test_a_crashed_first_copy_leaves_no_stale_lock(tmp_path):
         time.sleep(60)
     """)
     assert crashed.stdout.readline().strip() == "held"
-    with pytest.raises(UserError):  # really held while it runs (SIGSTOP: it cannot answer)
-        crashed.send_signal(signal.SIGSTOP)
+    crashed.send_signal(signal.SIGSTOP)
+    wait_until_stopped(crashed.pid)  # SIGSTOP is asynchronous: a busy machine may lag
+    with pytest.raises(UserError):  # really held while it runs (stopped: it cannot answer)
         instance.acquire(folder=tmp_path, timeout=0.5)
     crashed.send_signal(signal.SIGKILL)
     crashed.communicate(timeout=10)
