@@ -283,3 +283,13 @@ def test_docx_property_elements_keep_the_schema_order_word_insists_on(docx_path)
             assert len(single) == len(set(single)), (name, tags)
             checked += 1
     assert checked > 50
+
+
+def test_a_numbered_ward_keeps_its_kind_in_the_place_line(data):
+    from dataclasses import replace
+
+    from sipas_desktop.core.reporting.bao_cao_content import heading_of
+
+    ward = replace(data, content=replace(data.content, unit_name="Phường 1"))
+    assert heading_of(ward).place_date == "Phường 1, ngày 05 tháng 9 năm 2020"
+    assert heading_of(data).place_date == "Nghi Xuân, ngày 05 tháng 9 năm 2020"

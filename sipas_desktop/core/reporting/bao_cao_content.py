@@ -200,8 +200,11 @@ def heading_of(data: BaoCaoData) -> Heading:
     c, t = data.content, data.texts
     when = t.report_date or date.today()
     number = f"Số: {t.number}/BC-UBND" if t.number else "Số:        /BC-UBND"
+    place = short_place(c.unit_name)
+    if not place or place[0].isdigit():      # “Phường 1”: the number alone is not a place name
+        place = c.unit_name
     return Heading(issuer=f"ỦY BAN NHÂN DÂN\n{c.unit_name.upper()}", superior="", number=number,
-                   place=short_place(c.unit_name), when=when, title="BÁO CÁO",
+                   place=place, when=when, title="BÁO CÁO",
                    subject=f"Kết quả tự khảo sát sự hài lòng của người dân, tổ chức đối với sự phục vụ "
                            f"của cơ quan hành chính nhà nước năm {_year(data)}")
 
