@@ -53,7 +53,8 @@ _FOLD = _CharTable(_fold_char)
 
 def fold(value: object) -> str:
     """Lower case, no diacritics, đ → d: for accent- and case-insensitive matching."""
-    return nfc(value).lower().translate(_FOLD)
+    text = nfc(value).lower()
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 # Vietnamese alphabet with vowel shapes as letters; tones are the secondary key.

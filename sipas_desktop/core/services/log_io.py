@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sipas_desktop.core import models
@@ -131,34 +131,89 @@ def preview_import(path: Path | str, mapping: dict[int, str] | None = None,
                              context=_office_context(path.name), progress=progress)
 
 
-def _db_value(value: object) -> object:
-    # sqlite3's default date adapter is deprecated: store dates as peewee does, ISO text.
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _existing(codes: list[str]) -> dict[str, tuple]:
-    """code → (id, compared values…) for the dossiers of this file already in the log."""
+    """code → (id, compared values…) for the dossiers of this file already in the log.
+
+    Two queries for the whole file (all codes, then the matching rows by id in chunks), never
+    one per row.
+    """
     con = database.connection()
     if not con.execute("SELECT 1 FROM dossier LIMIT 1").fetchone():
         return {}
     wanted = set(codes)
-    ids = [(code, i) for code, i in con.execute("SELECT code, id FROM dossier") if code in wanted]
-    if not ids:
-        return {}
+    id_list = [i for code, i in con.execute("SELECT code, id FROM dossier") if code in wanted]
     found: dict[str, tuple] = {}
     cols = ", ".join(COMPARED)
     size = chunk_size(1)
-    id_list = [i for _, i in ids]
     for start in range(0, len(id_list), size):
         part = id_list[start:start + size]
         marks = ",".join("?" * len(part))
         for row in con.execute(f"SELECT id, code, {cols} FROM dossier WHERE id IN ({marks})", part):
             found[row[1]] = row
     return found
+
+
+# Dates are stored as ISO text and booleans as 0/1, as peewee stores them (sqlite3's default
+# date adapter is deprecated, so the conversion is done here).
+_DATE_FIELDS = frozenset({"received_date", "due_date", "transferred_date", "result_in_date",
+                          "returned_date", "birth_date"})
+_MODEL_DATES = [i for i, k in enumerate(_MODEL_KEYS) if k in _DATE_FIELDS]
+_MODEL_BOOLS = [i for i, k in enumerate(_MODEL_KEYS) if k == "in_province"]
+_COMPARED_DATES = [i for i, k in enumerate(COMPARED) if k in _DATE_FIELDS]
+_COMPARED_BOOLS = [i for i, k in enumerate(COMPARED) if k == "in_province"]
+_INSERT_SQL = (f"INSERT INTO dossier ({', '.join(_INSERT_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
+_UPDATE_SQL = (f"UPDATE dossier SET {', '.join(f'{c} = ?' for c in _MODEL_KEYS)}, updated_at = ? "
+               "WHERE id = ?")
+BULK_REINDEX_ROWS = 20_000   # from this many new rows (and more than the log holds), index after
+
+
+def _db_row(record) -> list[object]:
+    data = record_to_model_dict(record, normalised=True)
+    values = [data[k] for k in _MODEL_KEYS]
+    for i in _MODEL_DATES:
+        if values[i] is not None:
+            values[i] = values[i].isoformat()
+    for i in _MODEL_BOOLS:
+        values[i] = int(values[i])
+    return values
+
+
+def _compared(record) -> tuple:
+    values = [getattr(record, k) for k in COMPARED]
+    for i in _COMPARED_DATES:
+        if values[i] is not None:
+            values[i] = values[i].isoformat()
+    for i in _COMPARED_BOOLS:
+        values[i] = int(values[i])
+    return tuple(values)
+
+
+def _classify(records: list, existing: dict[str, tuple],
+              progress: Progress | None) -> tuple[list[tuple], list[tuple], int]:
+    """Rows to insert, rows to update, and how many dossiers are unchanged."""
+    now = str(datetime.now())
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    unchanged = 0
+    total = len(records)
+    for n, record in enumerate(records):
+        old = existing.get(record.code)
+        if old is None:
+            inserts.append((*_db_row(record), now, now))
+        elif _compared(record) == old[2:]:
+            unchanged += 1
+        else:
+            updates.append((*_db_row(record), now, old[0]))
+        if n % 20000 == 0:
+            report(progress, n, total * 2, "Đang so sánh với sổ hiện có…")
+    return inserts, updates, unchanged
+
+
+def _secondary_indexes(con) -> list[tuple[str, str]]:
+    return [(name, sql) for name, sql in con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossier' "
+        "AND sql IS NOT NULL") if "UNIQUE" not in sql.upper()]
 
 
 def commit_import(preview: ImportPreview, keep_valid: bool = False,
@@ -178,75 +233,35 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
     con = database.connection()
     with atomic():
         existing = _existing([r.code for r in records])
-        with _Writer(con) as writer:
-            new, updated, unchanged = _write_records(records, existing, writer, progress)
+        inserts, updates, unchanged = _classify(records, existing, progress)
+        # A bulk load into a small log: build the secondary indexes once at the end instead of
+        # updating eight B-trees per row (SQLite DDL is transactional: a rollback restores them).
+        held = len(existing) if existing else con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
+        reindex = len(inserts) >= BULK_REINDEX_ROWS and len(inserts) > held
+        indexes = _secondary_indexes(con) if reindex else []
+        for name, _sql in indexes:
+            con.execute(f'DROP INDEX "{name}"')
+        done = 0
+        for sql, rows in ((_INSERT_SQL, inserts), (_UPDATE_SQL, updates)):
+            for start in range(0, len(rows), WRITE_CHUNK):
+                part = rows[start:start + WRITE_CHUNK]
+                con.executemany(sql, part)
+                done += len(part)
+                report(progress, total + done, total * 2, "Đang ghi vào sổ…")
+        for _name, sql in indexes:
+            con.execute(sql)
         models.AuditEntry.create(user=user, action="nhap_so", entity="dossier", entity_id="",
-                                 detail=json.dumps({"file": preview.path.name, "new": new,
-                                                    "updated": updated, "unchanged": unchanged,
+                                 detail=json.dumps({"file": preview.path.name, "new": len(inserts),
+                                                    "updated": len(updates), "unchanged": unchanged,
                                                     "refused": refused}, ensure_ascii=False))
         if preview.mapping_source == "user":
             remember_mapping(preview.layout)
         if progress is not None:
             progress.check()  # a Cancel pressed during the last chunk still rolls everything back
     if progress is not None and progress.callback is not None:
-        progress.callback(total, total, "Đã nhập xong.")  # committed: too late to cancel
-    return ImportResult(new, updated, unchanged, refused, list(preview.issues.items), preview.path.name)
-
-
-_INSERT_SQL = (f"INSERT INTO dossier ({', '.join(_INSERT_COLUMNS)}) "
-               f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
-_UPDATE_SQL = (f"UPDATE dossier SET {', '.join(f'{c} = ?' for c in _MODEL_KEYS)}, updated_at = ? "
-               "WHERE id = ?")
-_COMPARED_INDEX = [_MODEL_KEYS.index(c) for c in COMPARED]
-
-
-def _write_records(records: list, existing: dict[str, tuple], writer: _Writer,
-                   progress: Progress | None) -> tuple[int, int, int]:
-    """Sort records into new / changed / unchanged and hand the rows to the writer in chunks."""
-    now = str(datetime.now())
-    total = len(records)
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    new = updated = unchanged = 0
-    for n, record in enumerate(records, start=1):
-        data = record_to_model_dict(record)
-        values = [_db_value(data[k]) for k in _MODEL_KEYS]
-        old = existing.get(record.code)
-        if old is None:
-            inserts.append((*values, now, now))
-        elif tuple(values[i] for i in _COMPARED_INDEX) == old[2:]:
-            unchanged += 1
-        else:
-            updates.append((*values, now, old[0]))
-        if len(inserts) >= WRITE_CHUNK or len(updates) >= WRITE_CHUNK or n == total:
-            new += len(inserts)
-            updated += len(updates)
-            writer.put(_INSERT_SQL, inserts)
-            writer.put(_UPDATE_SQL, updates)
-            inserts, updates = [], []
-            report(progress, n, total, "Đang ghi vào sổ…")
-    return new, updated, unchanged
-
-
-class _Writer:
-    """Writes chunks with executemany on the caller's connection, inside its transaction.
-
-    (A writer thread was tried: sqlite3 re-takes the GIL to bind every row, so a busy Python
-    thread beside it made the import slower, not faster.)
-    """
-
-    def __init__(self, con) -> None:
-        self.con = con
-
-    def put(self, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            self.con.executemany(sql, rows)
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+        progress.callback(total * 2, total * 2, "Đã nhập xong.")  # committed: too late to cancel
+    return ImportResult(len(inserts), len(updates), unchanged, refused, list(preview.issues.items),
+                        preview.path.name)
 
 
 def remember_mapping(layout: HeaderLayout) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 
 from sipas_desktop.core.errors import Issue, IssueList, Level
 from sipas_desktop.core.progress import Progress, report
-from sipas_desktop.core.text import DateError, fold, parse_date
+from sipas_desktop.core.text import DateError, fold, nfc, parse_date
 from sipas_desktop.core.tthc_log.headers import (
     HeaderLayout,
     Vocabulary,
@@ -43,8 +43,8 @@ from sipas_desktop.core.tthc_log.records import DossierRecord, validate_record
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PHONE_CHARS = "0123456789 .-+()"
-_PHONE_LABELS = ("số điện thoại", "so dien thoai", "điện thoại", "dien thoai", "số đt", "so dt", "sđt",
-                 "sdt", "đtdđ", "dtdd", "đt", "dt", "dđ", "tel", "mobile")
+_PHONE_LABEL_END = re.compile(r"(?:^|(?<=\W))(?:s[ốo]\s*)?(?:điện\s*thoại|dien\s*thoai|đtdđ|dtdd|sđt|sdt"
+                              r"|đt|dt|dđ|tel|mobile)$", re.IGNORECASE)
 _NON_DIGITS = re.compile(r"[^0-9]")
 _PHONE_AT_END = re.compile(r"(?<![\d])(\+\d[\d .]{7,15}\d|0\d(?:[ .]?\d){7,10})[\s)]*$")
 _DATE_TIME = re.compile(r"^(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4})[ T]+\d{1,2}:\d{2}(?::\d{2})?\s*$")
@@ -115,8 +115,10 @@ class _Lexicon:
     def __init__(self, vocab: Vocabulary) -> None:
         raw = vocab.raw
         self.org_prefixes = tuple(p.lower() for p in raw["organisation_prefixes"])
-        self.org_words = tuple(f" {w.lower()} " for w in raw["organisation_words"])
-        self.org_words_folded = tuple(f" {fold(w)} " for w in raw["organisation_words"])
+        words = "|".join(re.escape(w.lower()) for w in raw["organisation_words"])
+        self.org_words = re.compile(rf"\b(?:{words})\b")
+        folded = "|".join(re.escape(fold(w)) for w in raw["organisation_words"])
+        self.org_words_folded = re.compile(rf"\b(?:{folded})\b")
         self.person_prefixes = tuple(p.lower() for p in raw["person_prefixes"])
         self.types = {header_key(v): k for k, vs in raw["applicant_type_values"].items() for v in vs}
         self.channels = {header_key(v): k for k, vs in raw["channel_values"].items() for v in vs}
@@ -173,7 +175,11 @@ class _ProvinceFinder:
 
 
 def clean_text(value: Any) -> str:
-    """Cell → NFC text with white space folded; numbers without a trailing “.0”."""
+    """Cell → NFC text with white space folded; numbers without a trailing “.0”.
+
+    For text this is exactly `text.nfc` (inlined: it runs for every cell), so the records it
+    makes are already normalised and `record_to_model_dict(..., normalised=True)` may trust them.
+    """
     if value is None:
         return ""
     if value.__class__ is str:
@@ -240,11 +246,9 @@ def split_address_phone(text: str) -> tuple[str, str]:
     if match is None:
         return text, ""
     rest = text[:len(head) + match.start(1)].rstrip(" :.-(")
-    low = rest.lower()
-    for label in _PHONE_LABELS:
-        if low.endswith(label) and (len(low) == len(label) or not low[-len(label) - 1].isalnum()):
-            rest = rest[:-len(label)]
-            break
+    label = _PHONE_LABEL_END.search(rest, max(0, len(rest) - 20))
+    if label is not None:
+        rest = rest[:label.start()]
     return rest.strip(" ,;-–—(:"), normalise_phone(match.group(1))
 
 
@@ -256,10 +260,8 @@ def is_organisation(name: str, lexicon: _Lexicon) -> bool:
         return True
     # Accented names are compared with accented words; only unaccented input needs folding.
     if name.isascii():
-        padded = f" {fold(name)} "
-        return any(word in padded for word in lexicon.org_words_folded)
-    padded = f" {low} "
-    return any(word in padded for word in lexicon.org_words)
+        return lexicon.org_words_folded.search(fold(name)) is not None
+    return lexicon.org_words.search(low) is not None
 
 
 def channel_from_notes(notes: str, lexicon: _Lexicon) -> str | None:
@@ -315,6 +317,7 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
         if key not in vocab.ignored:
             columns.setdefault(key, col)
     sheet = layout.sheet
+    ctx.source = nfc(ctx.source)
     issues = preview.issues.items
     records = preview.records
     row_numbers = preview.row_numbers
@@ -330,7 +333,8 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
     seen_codes: dict[str, int] = {}
     label = {k: field_label(k) for k in columns}
     width_needed = max(columns.values()) + 1
-    text_cols = [(k, columns[k]) for k in _TEXT_KEYS if k in columns]
+    plain_cols = [(k, columns[k]) for k in _TEXT_KEYS if k in columns and k not in _CACHED_TEXT]
+    cached_cols = [(k, columns[k]) for k in _TEXT_KEYS if k in columns and k in _CACHED_TEXT]
     date_cols = [(k, columns[k]) for k in _DATE_KEYS if k in columns]
     c_received = columns["received_date"]
     c_code = columns["code"]
@@ -379,9 +383,12 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                 continue
         values: dict[str, Any] = {}
         row_issues: list[Issue] = []
-        for key, col in text_cols:
+        for key, col in plain_cols:
+            values[key] = clean_text(row[col])
+        for key, col in cached_cols:
             raw = row[col]
-            values[key] = cached_text(raw) if key in _CACHED_TEXT else clean_text(raw)
+            text = text_cache.get(raw) if raw.__class__ is str else None
+            values[key] = cached_text(raw) if text is None else text
         for key, col in date_cols:
             raw = row[col]
             if raw.__class__ is date:  # calamine gives date cells as dates: nothing to do
@@ -468,7 +475,7 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
         if not field_name and procedure:
             field_name = field_cache.get(procedure)
             if field_name is None:
-                field_name = field_cache[procedure] = ctx.field_of_procedure(procedure) or ""
+                field_name = field_cache[procedure] = nfc(ctx.field_of_procedure(procedure) or "")
         record = DossierRecord(
             code=values.get("code", ""), procedure_name=procedure, applicant_name=name,
             received_date=values.get("received_date"), field_name=field_name,

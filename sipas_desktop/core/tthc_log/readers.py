@@ -262,14 +262,10 @@ def _open_calamine(pc: Any, path: Path, kind: str) -> SpreadsheetFile:
 
         def rows() -> Iterator[list[Any]]:
             # iter_rows starts at row 1 but at the first used column: pad back to column A.
-            try:
-                if start_col:
-                    for row in ws.iter_rows():
-                        yield pad + row
-                else:
-                    yield from ws.iter_rows()
-            except Exception as exc:
-                raise _corrupt(path, exc) from exc
+            # (The sheet is parsed by get_sheet_by_index above; iterating only converts cells.)
+            if start_col:
+                return (pad + row for row in ws.iter_rows())
+            return iter(ws.iter_rows())
 
         return SheetTable(ws.name, height, merged, rows)
 

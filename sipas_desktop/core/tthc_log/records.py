@@ -6,6 +6,7 @@ CLI, so a dossier that one accepts the others accept too.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -119,6 +120,15 @@ class ProcedureInfo:
 
 
 _DATE_ORDER = ("due_date", "transferred_date", "result_in_date", "returned_date")
+_TODAY: list = [date.min, -1e9]
+
+
+def _today() -> date:
+    """date.today(), re-read at most once a second (it costs microseconds; imports check 100,000 rows)."""
+    now = time.monotonic()
+    if now - _TODAY[1] > 1.0:
+        _TODAY[0], _TODAY[1] = date.today(), now
+    return _TODAY[0]
 
 
 def validate_record(record: DossierRecord, *, sheet: str | None = None,
@@ -145,7 +155,7 @@ def validate_record(record: DossierRecord, *, sheet: str | None = None,
             if value is not None and value < record.received_date:
                 add("LOG_106", key, f"{LABELS[key].lower()} ({value:%d/%m/%Y}) trước ngày nhận hồ sơ "
                                     f"({record.received_date:%d/%m/%Y})")
-        if record.received_date > date.today():
+        if record.received_date > _today():
             add("LOG_107", "received_date", "ngày nhận hồ sơ ở tương lai", Level.WARNING)
     if record.channel not in CHANNELS:
         add("LOG_108", "channel", f"kênh “{record.channel}” không hợp lệ (trực tiếp, trực tuyến, "
@@ -174,14 +184,21 @@ def search_text(record: DossierRecord) -> str:
 _RECORD_FIELDS = tuple(f.name for f in fields(DossierRecord) if f.name != "id")
 
 
-def record_to_model_dict(record: DossierRecord) -> dict[str, object]:
-    """Columns for a Dossier insert/update (without id, created_at, updated_at)."""
+def record_to_model_dict(record: DossierRecord, *, normalised: bool = False) -> dict[str, object]:
+    """Columns for a Dossier insert/update (without id, created_at, updated_at).
+
+    `normalised=True`: the text fields are already `nfc`-clean (the importer cleans every cell
+    with the same function), so they are taken as they are.
+    """
     # Same as asdict(record.normalised()) without "id", without the deep copies: the importer
     # calls this for every row of a 100,000-row file.
-    data: dict[str, object] = {}
-    for name in _RECORD_FIELDS:
-        value = getattr(record, name)
-        data[name] = nfc(value) if isinstance(value, str) else value
+    if normalised:
+        data: dict[str, object] = {name: getattr(record, name) for name in _RECORD_FIELDS}
+    else:
+        data = {}
+        for name in _RECORD_FIELDS:
+            value = getattr(record, name)
+            data[name] = nfc(value) if isinstance(value, str) else value
     data["search_fold"] = search_text(record)
     data["name_key"] = collation_key(record.applicant_name)
     return data
