@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -323,10 +324,16 @@ def is_skipped(question: Question, answers: Mapping[str, Answer]) -> bool:
 def classify(question: Question, answers: Mapping[str, Answer], no_answer: int,
              valid_codes: Sequence[int] | None = None) -> str:
     """One of VALID, BLANK, NO_ANSWER, INVALID, SKIPPED for this question on one form."""
+    allowed = frozenset(valid_codes) if valid_codes is not None else frozenset(question.codes)
+    return _classify(question, answers, no_answer, allowed)
+
+
+def _classify(question: Question, answers: Mapping[str, Answer], no_answer: int,
+              allowed: frozenset[int]) -> str:
+    """`classify` with the allowed codes computed once per question, not once per form."""
     value = answers.get(question.id)
     if is_blank(value):
         return SKIPPED if question.skip_if and is_skipped(question, answers) else BLANK
-    allowed = set(valid_codes) if valid_codes is not None else set(question.codes)
     if question.type == "multiple":
         if not isinstance(value, list | tuple):
             return INVALID
@@ -348,17 +355,31 @@ def classify(question: Question, answers: Mapping[str, Answer], no_answer: int,
     return VALID if isinstance(value, str) else INVALID
 
 
+# Within one `score` call the same question is counted over the same forms several times (for its
+# criterion or distribution, then for the per-question counts); the memo computes it once. It holds
+# the forms list itself, so its id cannot be reused by another list while the memo lives.
+_MEMO: ContextVar[dict[tuple[Any, ...], tuple[Sequence[Response], Any]] | None] = \
+    ContextVar("scoring_counts_memo", default=None)
+
+
 def _counts(question: Question, forms: Sequence[Response], no_answer: int,
             valid_codes: Sequence[int] | None = None) -> tuple[QuestionCounts, list[Answer]]:
+    memo = _MEMO.get()
+    key = (id(forms), question.id, no_answer, None if valid_codes is None else tuple(valid_codes))
+    if memo is not None and key in memo and memo[key][0] is forms:
+        return memo[key][1]  # type: ignore[no-any-return]
+    allowed = frozenset(valid_codes) if valid_codes is not None else frozenset(question.codes)
     tally: Counter[str] = Counter()
     valid_values: list[Answer] = []
     for r in forms:
-        kind = classify(question, r.answers, no_answer, valid_codes)
+        kind = _classify(question, r.answers, no_answer, allowed)
         tally[kind] += 1
         if kind == VALID:
             valid_values.append(r.answers[question.id])
     counts = QuestionCounts(question.id, len(forms), tally[VALID], tally[BLANK], tally[NO_ANSWER],
                             tally[INVALID], tally[SKIPPED])
+    if memo is not None:
+        memo[key] = (forms, (counts, valid_values))
     return counts, valid_values
 
 
@@ -563,6 +584,14 @@ def perception_questions(form: Form, sc: Scoring) -> tuple[Question, ...]:
 
 def score(form: Form, responses: Sequence[Response], *, breakdowns: bool = True) -> Scores:
     """Every figure of the report from the answers of one unit (module docstring for the rules)."""
+    token = _MEMO.set({})
+    try:
+        return _score(form, responses, breakdowns)
+    finally:
+        _MEMO.reset(token)
+
+
+def _score(form: Form, responses: Sequence[Response], breakdowns: bool) -> Scores:
     sc = check_scoring(form)
     warnings: list[Issue] = []
     valid = [r for r in responses if is_valid_form(form, sc, r)]
@@ -572,8 +601,8 @@ def score(form: Form, responses: Sequence[Response], *, breakdowns: bool = True)
     elements, blocks, indices = _core(form, sc, valid, warnings)
     respondents = tuple(_distribution(q, valid, form.no_answer_code) for q in respondent_questions(form, sc))
     perceptions = tuple(_distribution(q, valid, form.no_answer_code) for q in perception_questions(form, sc))
-    counts = tuple(_counts(q, valid, form.no_answer_code,
-                           sc.valid_codes if q.id in scored_question_ids(sc) else None)[0]
+    scored = scored_question_ids(sc)
+    counts = tuple(_counts(q, valid, form.no_answer_code, sc.valid_codes if q.id in scored else None)[0]
                    for q in form.questions)
     return Scores(
         form_id=form.id, form_version=form.version, total_forms=len(responses), valid_forms=len(valid),

@@ -62,3 +62,20 @@ def test_ranking_shares_a_rank_on_equal_printed_values_and_skips_units_without_a
     ranks = rank([("a", "Xã A", 80.0), ("b", "Xã Bình", 91.004), ("c", "Xã Cẩm", 90.996),
                   ("d", "Xã Đông", None), ("e", "Xã Én", 70.0)])
     assert ranks == {"b": 1, "c": 1, "a": 3, "e": 4, "d": None}
+
+
+def test_breakdowns_under_the_scorers_counts_memo_equal_scoring_each_subset_alone():
+    # score() memoises per-question counts within one call (the merge's speed); subsets built for
+    # the breakdowns must never be served another list's counts.
+    from sipas_desktop.core.scoring import filter_responses
+
+    form = load_form("sipas-2017")
+    forms = md.responses(form, 80, seed=11, satisfaction=0.7)
+    full = score(form, forms)
+    assert full.breakdowns
+    for b in full.breakdowns:
+        subset = filter_responses(forms, **{b.dimension: b.value})
+        alone = score(form, subset, breakdowns=False)
+        assert b.overall == alone.overall and dict(b.criteria) == {c.id: c.index for c in alone.criteria}
+    assert [q.valid for q in full.question_counts] == \
+        [q.valid for q in score(form, forms, breakdowns=False).question_counts]
