@@ -214,3 +214,25 @@ def test_text_answers_starting_with_an_equals_sign_stay_text(tmp_path):
     ex.write_report_file(replace(content, responses=(odd, *content.responses[1:])), path)
     back = ex.read_report_file(path)
     assert back.content.responses[0].answers["y_kien_khac"] == "=SUM(A1:A9)"
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_file_and_a_copy_it_saves_still_verifies(written, tmp_path):
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) hoặc pdftotext không có trên máy này: "
+                    "apt-get install libreoffice-calc poppler-utils để chạy phép thử này")
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    saved = tmp_path / "saved"
+    for target, outdir in (("pdf", tmp_path), ("xlsx:Calc MS Excel 2007 XML", saved)):
+        done = subprocess.run([soffice, profile, "--headless", "--convert-to", target, "--outdir",
+                               str(outdir),
+                               str(written)], capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "bao-cao.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    assert "BÁO CÁO KẾT QUẢ TỰ KHẢO SÁT SỰ HÀI LÒNG" in text and "Xã Nghi Xuân" in text
+    result = ex.verify_report_file(saved / "bao-cao.xlsx")
+    assert result.intact, result.problems
