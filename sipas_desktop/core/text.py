@@ -92,7 +92,8 @@ def _letter_key(ch: str) -> tuple[int, int]:
         return 10 + int(letter), tone
     if letter == " ":
         return 1, tone
-    return 200 + ord(letter), tone
+    # Capped so that collation_key's chr(0x100 + weight) exists even for the last code points.
+    return min(200 + ord(letter), 0x10FFFF - 0x100), tone
 
 
 def _primary_char(ch: str) -> str:

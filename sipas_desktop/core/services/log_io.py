@@ -189,15 +189,16 @@ def _compared(record) -> tuple:
     return tuple(values)
 
 
-def _classify(records: list, existing: dict[str, tuple],
-              progress: Progress | None) -> tuple[list[tuple], list[tuple], int]:
-    """Rows to insert, rows to update, and how many dossiers are unchanged."""
+def _write(con, records: list, existing: dict[str, tuple],
+           progress: Progress | None) -> tuple[int, int, int]:
+    """Insert the new dossiers, update the changed ones, chunk by chunk (memory stays flat);
+    returns (new, updated, unchanged)."""
     now = str(datetime.now())
     inserts: list[tuple] = []
     updates: list[tuple] = []
-    unchanged = 0
+    new = updated = unchanged = 0
     total = len(records)
-    for n, record in enumerate(records):
+    for n, record in enumerate(records, start=1):
         old = existing.get(record.code)
         if old is None:
             inserts.append((*_db_row(record), now, now))
@@ -205,9 +206,15 @@ def _classify(records: list, existing: dict[str, tuple],
             unchanged += 1
         else:
             updates.append((*_db_row(record), now, old[0]))
-        if n % 20000 == 0:
-            report(progress, n, total * 2, "Đang so sánh với sổ hiện có…")
-    return inserts, updates, unchanged
+        if len(inserts) >= WRITE_CHUNK or len(updates) >= WRITE_CHUNK or n == total:
+            if inserts:
+                con.executemany(_INSERT_SQL, inserts)
+            if updates:
+                con.executemany(_UPDATE_SQL, updates)
+            new, updated = new + len(inserts), updated + len(updates)
+            inserts, updates = [], []
+            report(progress, n, total, "Đang ghi vào sổ…")
+    return new, updated, unchanged
 
 
 def _secondary_indexes(con) -> list[tuple[str, str]]:
@@ -232,36 +239,29 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
     total = len(records)
     con = database.connection()
     with atomic():
+        report(progress, 0, total, "Đang so sánh với sổ hiện có…")
         existing = _existing([r.code for r in records])
-        inserts, updates, unchanged = _classify(records, existing, progress)
         # A bulk load into a small log: build the secondary indexes once at the end instead of
         # updating eight B-trees per row (SQLite DDL is transactional: a rollback restores them).
-        held = len(existing) if existing else con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
-        reindex = len(inserts) >= BULK_REINDEX_ROWS and len(inserts) > held
-        indexes = _secondary_indexes(con) if reindex else []
+        coming = total - len(existing)
+        held = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
+        indexes = _secondary_indexes(con) if coming >= BULK_REINDEX_ROWS and coming > held else []
         for name, _sql in indexes:
             con.execute(f'DROP INDEX "{name}"')
-        done = 0
-        for sql, rows in ((_INSERT_SQL, inserts), (_UPDATE_SQL, updates)):
-            for start in range(0, len(rows), WRITE_CHUNK):
-                part = rows[start:start + WRITE_CHUNK]
-                con.executemany(sql, part)
-                done += len(part)
-                report(progress, total + done, total * 2, "Đang ghi vào sổ…")
+        new, updated, unchanged = _write(con, records, existing, progress)
         for _name, sql in indexes:
             con.execute(sql)
         models.AuditEntry.create(user=user, action="nhap_so", entity="dossier", entity_id="",
-                                 detail=json.dumps({"file": preview.path.name, "new": len(inserts),
-                                                    "updated": len(updates), "unchanged": unchanged,
+                                 detail=json.dumps({"file": preview.path.name, "new": new,
+                                                    "updated": updated, "unchanged": unchanged,
                                                     "refused": refused}, ensure_ascii=False))
         if preview.mapping_source == "user":
             remember_mapping(preview.layout)
         if progress is not None:
             progress.check()  # a Cancel pressed during the last chunk still rolls everything back
     if progress is not None and progress.callback is not None:
-        progress.callback(total * 2, total * 2, "Đã nhập xong.")  # committed: too late to cancel
-    return ImportResult(len(inserts), len(updates), unchanged, refused, list(preview.issues.items),
-                        preview.path.name)
+        progress.callback(total, total, "Đã nhập xong.")  # committed: too late to cancel
+    return ImportResult(new, updated, unchanged, refused, list(preview.issues.items), preview.path.name)
 
 
 def remember_mapping(layout: HeaderLayout) -> None:
