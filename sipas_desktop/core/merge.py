@@ -574,6 +574,7 @@ def merge_files(inputs: Sequence[Path | str], options: MergeOptions | None = Non
                 progress: Progress | None = None) -> MergeResult:
     """Merge the report files named (files and folders); bad files are listed, never fatal."""
     started = time.perf_counter()
+    office_form.cache_clear()     # a questionnaire edited since the last merge is read again
     options = options or MergeOptions()
     paths = collect_paths(inputs)
     if not paths:

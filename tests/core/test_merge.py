@@ -197,3 +197,22 @@ def test_a_lock_file_of_excel_is_not_taken_for_a_report(app, reports, tmp_path):
     shutil.copyfile(reports["18073"], lock)
     result = merge.merge_files([lock], _options())
     assert "khóa tạm của Excel" in result.files[0].reason
+
+
+def test_the_service_takes_the_office_area_and_the_plan_quotas_from_the_database(app, reports):
+    from sipas_desktop.core import plans
+    from sipas_desktop.core.services import merge as service
+    from sipas_desktop.core.services.app import init_office
+
+    init_office("42", "tong-hop")
+    plans.save_plan(plans.PlanData(
+        plan_id=md.PLAN_ID, title="Kế hoạch tự khảo sát của tỉnh năm 2025", year=2025,
+        window_from=date(2025, 1, 2), window_to=date(2025, 8, 31), issuer_code="42",
+        issuer_name="Sở Nội vụ tỉnh Hà Tĩnh", form_id=md.FORM_ID, form_version="2024.1",
+        quotas=tuple(plans.QuotaRow(code, name, 8, 4) for code, name in md.COMMUNES)))
+    result = service.merge_reports([reports["18073"], reports["18100"], reports["foreign"]])
+    assert result.plan_title == "Kế hoạch tự khảo sát của tỉnh năm 2025"
+    assert [code for code, _ in result.missing] == ["18115", "18118", "18652"]
+    assert "không thuộc địa bàn" in _by_name(result)["ha-noi.xlsx"].reason
+    assert all(u.quota == 12 and u.quota_met for u in result.units)
+    assert result.options.office_name == "Tỉnh Hà Tĩnh" and result.options.office_parent_code == ""
