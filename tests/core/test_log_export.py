@@ -149,3 +149,15 @@ def test_libreoffice_opens_the_export_without_repair_and_prints_the_header_on_ev
                            text=True).stdout
     assert "SỔ THEO DÕI HỒ SƠ" in first and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first
     assert "Nguyễn Văn An" in first
+
+
+def test_control_characters_in_a_dossier_do_not_break_the_export(app, tmp_path):
+    from sipas_desktop.core.services import log as log_services
+    from sipas_desktop.core.tthc_log.records import DossierRecord
+
+    log_services.save_dossier(DossierRecord(code="HS-\x01", procedure_name="Đăng ký khai sinh",
+                                            applicant_name="Lê\x02 Văn Tám", received_date=date(2024, 1, 5),
+                                            notes="dán từ Word\x07"))
+    _, ws = _sheet(log_io.export_log(tmp_path / "so.xlsx"))
+    row = next(r for r in ws.iter_rows(min_row=10, values_only=True) if r[0] == 1)
+    assert row[1] == "HS-" and row[4] == "Lê Văn Tám" and row[12] == "dán từ Word"

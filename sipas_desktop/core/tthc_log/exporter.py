@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from sipas_desktop.core.reporting.heading import NATIONAL_MOTTO, NATIONAL_TITLE,
 from sipas_desktop.core.text import format_date
 from sipas_desktop.core.tthc_log.records import APPLICANT_TYPES, CHANNELS, LogFilter
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl's ILLEGAL_CHARACTERS_RE
 FORMS_FILE = Path(__file__).resolve().parent.parent / "data" / "log_export_forms.json"
 FONT_NAME = "Times New Roman"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -106,7 +108,8 @@ def _cell_value(key: str, row: dict[str, Any], number: int) -> Any:
         return number
     if key == "address_phone":
         address, phone = row["address"] or "", row["phone"] or ""
-        return f"{address} - ĐT: {phone}" if address and phone else (address or phone)
+        text = f"{address} - ĐT: {phone}" if address and phone else (address or phone)
+        return _ILLEGAL.sub("", text) or None
     if key == "channel_label":
         return CHANNELS.get(row["channel"], row["channel"])
     if key == "applicant_type_label":
@@ -116,7 +119,12 @@ def _cell_value(key: str, row: dict[str, Any], number: int) -> Any:
     if not key:
         return None
     value = row.get(key)
-    return value if value != "" else None
+    if value.__class__ is str:
+        if not value:
+            return None
+        if _ILLEGAL.search(value):  # control characters are not allowed in the XML of a sheet
+            value = _ILLEGAL.sub("", value)
+    return value
 
 
 def _dossier_rows(flt: LogFilter | None) -> tuple[int, Iterator[dict[str, Any]]]:
