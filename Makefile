@@ -47,6 +47,15 @@ exe: $(STAMP) system-deps
 	$(BIN)/python -m installer.build_linux
 	xvfb-run -a -s "-screen 0 1600x1000x24" dist/sipas/sipas --selftest
 
+# The Windows x64 program and dist/SIPAS-Setup-<version>-x64.exe, cross-built through wine (it
+# installs Debian's wine64, nsis, osslsigncode … itself); then install, self-test, upgrade and
+# uninstall it under wine. Not part of CI (about 3-4 minutes each here).
+installer: $(STAMP)
+	$(BIN)/python -m installer.cross_build
+
+test-windows: $(STAMP)
+	$(BIN)/python -m installer.test_windows
+
 screenshots: $(STAMP) system-deps
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m installer.screenshots
 
