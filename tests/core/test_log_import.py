@@ -315,3 +315,18 @@ def test_the_preview_writes_nothing(app, tmp_path):
     before = db_checksum()
     log_io.preview_import(write_mau06(Path(tmp_path) / "so.xlsx", [dossier(1)]))
     assert db_checksum() == before
+
+
+def test_a_dossier_typed_in_by_hand_and_the_same_row_in_a_file_count_as_unchanged(app, tmp_path):
+    from sipas_desktop.core.tthc_log.records import DossierRecord
+
+    path = write_mau06(tmp_path / "so.xlsx", [dossier(1, notes="Nộp trực tuyến")])
+    record = log_io.preview_import(path).records[0]
+    log_services.save_dossier(record)  # written by peewee, not by the importer's executemany
+    result = log_io.import_log(path)
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 1)
+    edited = log_services.get_dossier_by_code(record.code)
+    log_services.save_dossier(DossierRecord(**{**edited.__dict__, "phone": "0988888888"}))
+    result = log_io.import_log(path)
+    assert (result.new, result.updated, result.unchanged) == (0, 1, 0)
+    assert log_services.get_dossier_by_code(record.code).phone == "0912345678"

@@ -13,8 +13,9 @@ looked up once for the whole file, never row by row.
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sipas_desktop.core import models
@@ -131,8 +132,20 @@ def preview_import(path: Path | str, mapping: dict[int, str] | None = None,
                              context=_office_context(path.name), progress=progress)
 
 
+def _stored_date(value: object) -> object:
+    """A date column as peewee stored it ("2024-03-05"); anything odd is kept, compares unequal
+    and is rewritten by the update."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value
+
+
 def _existing(codes: list[str]) -> dict[str, tuple]:
-    """code → (id, compared values…) for the dossiers of this file already in the log.
+    """code → (id, compared values as a DossierRecord holds them) for the dossiers of this file
+    already in the log.
 
     Two queries for the whole file (all codes, then the matching rows by id in chunks), never
     one per row.
@@ -149,7 +162,13 @@ def _existing(codes: list[str]) -> dict[str, tuple]:
         part = id_list[start:start + size]
         marks = ",".join("?" * len(part))
         for row in con.execute(f"SELECT id, code, {cols} FROM dossier WHERE id IN ({marks})", part):
-            found[row[1]] = row
+            values = list(row[2:])
+            for i in _COMPARED_DATES:
+                if values[i] is not None:
+                    values[i] = _stored_date(values[i])
+            for i in _COMPARED_BOOLS:
+                values[i] = bool(values[i])
+            found[row[1]] = (row[0], tuple(values))
     return found
 
 
@@ -168,25 +187,18 @@ _UPDATE_SQL = (f"UPDATE dossier SET {', '.join(f'{c} = ?' for c in _MODEL_KEYS)}
 BULK_REINDEX_ROWS = 20_000   # from this many new rows (and more than the log holds), index after
 
 
+_model_values = operator.itemgetter(*_MODEL_KEYS)
+_compared = operator.attrgetter(*COMPARED)
+
+
 def _db_row(record) -> list[object]:
-    data = record_to_model_dict(record, normalised=True)
-    values = [data[k] for k in _MODEL_KEYS]
+    values = list(_model_values(record_to_model_dict(record, normalised=True)))
     for i in _MODEL_DATES:
         if values[i] is not None:
             values[i] = values[i].isoformat()
     for i in _MODEL_BOOLS:
         values[i] = int(values[i])
     return values
-
-
-def _compared(record) -> tuple:
-    values = [getattr(record, k) for k in COMPARED]
-    for i in _COMPARED_DATES:
-        if values[i] is not None:
-            values[i] = values[i].isoformat()
-    for i in _COMPARED_BOOLS:
-        values[i] = int(values[i])
-    return tuple(values)
 
 
 def _write(con, records: list, existing: dict[str, tuple],
@@ -202,7 +214,7 @@ def _write(con, records: list, existing: dict[str, tuple],
         old = existing.get(record.code)
         if old is None:
             inserts.append((*_db_row(record), now, now))
-        elif _compared(record) == old[2:]:
+        elif _compared(record) == old[1]:
             unchanged += 1
         else:
             updates.append((*_db_row(record), now, old[0]))
