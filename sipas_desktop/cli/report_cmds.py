@@ -66,7 +66,8 @@ def cmd_indices(args: argparse.Namespace, ctx: CliContext) -> int:
     for index in sc.indices:
         print(f"{index.title}: {format_percent(round2(index.index))}")
     for block in sc.blocks:
-        print(f"  Khối {block.title}: {format_percent(round2(block.index))}")
+        title = block.title if block.title.lower().startswith("khối") else f"Khối {block.title}"
+        print(f"  {title}: {format_percent(round2(block.index))}")
     for element in sc.elements:
         print(f"  {element.title}: {format_percent(round2(element.index))}")
         for c in element.criteria:
