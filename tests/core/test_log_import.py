@@ -330,3 +330,10 @@ def test_a_dossier_typed_in_by_hand_and_the_same_row_in_a_file_count_as_unchange
     result = log_io.import_log(path)
     assert (result.new, result.updated, result.unchanged) == (0, 1, 0)
     assert log_services.get_dossier_by_code(record.code).phone == "0912345678"
+
+
+def test_a_text_only_first_data_row_is_not_taken_for_a_second_header_row():
+    header = ["Mã hồ sơ", "Tên thủ tục", "Họ tên", "Ngày tiếp nhận", "Ghi chú", "Lĩnh vực", "Kèm theo"]
+    first = ["HS-1", "Thủ tục", "Lê Văn Ba", "05/03/2024", "Trả kết quả", "Hộ tịch", "Ngày hẹn"]
+    layout = find_header([header, first], "csv")
+    assert layout is not None and layout.header_rows == (0,) and layout.data_start == 1

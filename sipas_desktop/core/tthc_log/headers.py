@@ -239,12 +239,13 @@ def find_header(rows: Sequence[Sequence[object]], sheet: str, vocab: Vocabulary 
         top = rows[r]
         if not any(_text(v) for v in top):
             continue
+        spans = _merge_spans(merged, r)
         options = [(r,)]
-        if r + 1 < len(rows) and _is_texty(rows[r + 1]) and any(_text(v) for v in rows[r + 1]):
+        if r + 1 < len(rows) and _is_sub_header(top, rows[r + 1], vocab, spans):
             options.append((r, r + 1))
         for header_rows in options:
             bottom = rows[r + 1] if len(header_rows) == 2 else None
-            cols = _combine(top, bottom, vocab, _merge_spans(merged, r))
+            cols = _combine(top, bottom, vocab, spans)
             mapping = _assign(cols, vocab)
             required, total = _useful(mapping, vocab)
             if required < 2 or total < 3:
@@ -259,6 +260,29 @@ def find_header(rows: Sequence[Sequence[object]], sheet: str, vocab: Vocabulary 
                 best = (rank, HeaderLayout(sheet, header_rows, data_start, headers, mapping,
                                            signature_of(headers)))
     return best[1] if best else None
+
+
+def _is_sub_header(top: Sequence[object], bottom: Sequence[object], vocab: Vocabulary,
+                   spans: dict[int, int]) -> bool:
+    """Is `bottom` the second row of a split header, not the first row of data?
+
+    It must be text only, hold at least two exact column names, and sit (at least in one
+    column) under an empty or merged top cell or under a group title — the shape of
+    "Ngày, tháng, năm" over its five dates. A text-only data row (a .csv, dates as text) under a
+    full one-row header has none of these.
+    """
+    if not _is_texty(bottom):
+        return False
+    exact = sum(1 for v in bottom if _text(v) and vocab.match(v)[1] >= 1000)
+    if exact < 2:
+        return False
+    for c, value in enumerate(bottom):
+        if not _text(value):
+            continue
+        above = _text(top[c]) if c < len(top) else ""
+        if not above or c in spans or vocab.is_group(above):
+            return True
+    return False
 
 
 def _is_column_numbers(row: Sequence[object]) -> bool:
