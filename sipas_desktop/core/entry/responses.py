@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import peewee
+
 from sipas_desktop.core.db import atomic
 from sipas_desktop.core.entry.models import IssuedRange, Response, ResponseChange
 from sipas_desktop.core.entry.numbers import MAX_NUMBER, format_number
@@ -164,8 +166,8 @@ def check_new_number(plan_id: str, unit_code: str, number: int, form: Form, *,
 
 def keyed_numbers(plan_id: str, unit_code: str) -> set[int]:
     query = Response.select(Response.number).where((Response.plan_id == plan_id)
-                                                  & (Response.unit_code == unit_code))
-    return {r.number for r in query}
+                                                  & (Response.unit_code == unit_code)).tuples()
+    return {number for (number,) in query}
 
 
 def next_number_to_key(plan_id: str, unit_code: str) -> int | None:
@@ -225,11 +227,10 @@ def list_responses(plan_id: str, unit_code: str) -> list[ResponseInfo]:
 
 
 def count_responses(plan_id: str, unit_code: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in Response.select(Response.status).where((Response.plan_id == plan_id)
-                                                    & (Response.unit_code == unit_code)):
-        counts[r.status] = counts.get(r.status, 0) + 1
-    return counts
+    query = (Response.select(Response.status, peewee.fn.COUNT(Response.id).alias("n"))
+             .where((Response.plan_id == plan_id) & (Response.unit_code == unit_code))
+             .group_by(Response.status))
+    return {r.status: r.n for r in query}
 
 
 def write_changes(row: Response, old: Mapping[str, Any], new: Mapping[str, Any], *, by: str,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import peewee
+
 from sipas_desktop.core import settings
 from sipas_desktop.core.db import atomic
 from sipas_desktop.core.entry.models import Mismatch, Response, Verification
@@ -116,11 +118,13 @@ def selected(plan_id: str, unit_code: str, number: int, share: int | None = None
 
 def pending_verification(plan_id: str, unit_code: str, share: int | None = None) -> list[int]:
     """Keyed numbers chosen for double entry and not yet keyed a second time."""
-    done = {v.response_id for v in Verification.select(Verification.response)}
-    rows = (Response.select(Response.id, Response.number)
+    share = verify_share() if share is None else share
+    rows = (Response.select(Response.number)
+            .join(Verification, peewee.JOIN.LEFT_OUTER, on=(Verification.response == Response.id))
             .where((Response.plan_id == plan_id) & (Response.unit_code == unit_code)
-                   & (Response.source == "keyed")).order_by(Response.number))
-    return [r.number for r in rows if r.id not in done and selected(plan_id, unit_code, r.number, share)]
+                   & (Response.source == "keyed") & Verification.id.is_null())
+            .order_by(Response.number))
+    return [r.number for r in rows if selected(plan_id, unit_code, r.number, share)]
 
 
 def check_verify_number(plan_id: str, unit_code: str, number: int) -> None:
