@@ -24,6 +24,11 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 DOTS = "…" * 3
 
 
+def block_label(title: str) -> str:
+    """“khối I. Tổ chức thực hiện chính sách” whether or not the form's title says “Khối”."""
+    return f"{title[:1].lower()}{title[1:]}" if title.lower().startswith("khối") else f"khối “{title}”"
+
+
 def pct(value: float | None) -> str:
     """“86,67 %”, or “—”."""
     return "—" if value is None else f"{format_number(round2(value) or 0.0, 2)} %"
@@ -319,7 +324,7 @@ def _results(data: BaoCaoData) -> list[Any]:
         out.append(Para((Run(f"{main.title} của {unit_phrase(unit)} đạt "), Run(pct(main.index), bold=True),
                          Run(f", tính trên {format_int(sc.valid_forms)} phiếu hợp lệ."))))
     for b in sc.blocks:
-        out.append(body(f"Chỉ số khối “{b.title}”: {pct(b.index)}."))
+        out.append(body(f"Chỉ số {block_label(b.title)}: {pct(b.index)}."))
     rows = tuple((str(n), e.title, str(len(e.criteria)), num(e.index)) for n, e in enumerate(sc.elements, 1))
     out.append(body("Chỉ số hài lòng theo từng yếu tố:"))
     out.append(TableBlock(("STT", "Yếu tố", "Số tiêu chí", "Chỉ số (%)"), rows, (0.08, 0.6, 0.14, 0.18),

@@ -159,7 +159,8 @@ def _summary(content: Any, form: Form, scores: Scores) -> SheetSpec:
         rows.append([None, i.title, _pct(i.index)])
     for b in scores.blocks:
         bold.add(len(rows))
-        rows.append([None, f"Khối: {b.title}", _pct(b.index)])
+        rows.append([None, b.title if b.title.lower().startswith("khối") else f"Khối: {b.title}",
+                     _pct(b.index)])
     for n, e in enumerate(scores.elements, start=1):
         rows.append([n, f"Yếu tố: {e.title}", _pct(e.index)])
     s.table(["STT", "Nội dung", "Chỉ số (%)"], rows, bold_rows=bold)
