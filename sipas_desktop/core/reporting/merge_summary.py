@@ -59,9 +59,10 @@ def _has_aggregates(result: MergeResult) -> bool:
 # --- the workbook ------------------------------------------------------------------------------
 
 def _overview(result: MergeResult) -> SheetSpec:
-    s = SheetSpec("Tổng hợp", widths={1: 52, 2: 18, 3: 18, 4: 50})
-    s.wrap = {1, 4}
-    s.title("KẾT QUẢ TỔNG HỢP TỰ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", 4)
+    # No wrapping: a long rule text runs over the empty cells to its right, in Excel and LibreOffice
+    # alike (wrapped cells need row heights that openpyxl cannot compute).
+    s = SheetSpec("Tổng hợp", widths={1: 58, 2: 16, 3: 24})
+    s.title("KẾT QUẢ TỔNG HỢP TỰ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", 3)
     o = result.options
     s.add("Cơ quan tổng hợp", o.office_name or "(chưa khai báo)")
     s.add("Kế hoạch", result.plan_title or "", result.plan_id or "")
@@ -77,18 +78,18 @@ def _overview(result: MergeResult) -> SheetSpec:
     s.add("Số đơn vị đã tổng hợp (cấp xã)", len(result.leaf_units))
     s.add("Số đơn vị chưa gửi (theo kế hoạch)", len(result.missing))
     s.blank()
-    s.add("Chỉ số", "Gộp (%)", "Trung bình đơn vị (%)", "Ghi chú", style="header")
+    s.add("Chỉ số", "Gộp (%)", "Trung bình đơn vị (%)", style="header")
     start = len(s.rows)
     pooled, mean = result.pooled, result.mean
     if pooled is not None and mean is not None:
         for i in pooled.indices:
-            s.add(i.title, _r(i.index), _r(mean.indices.get(i.id)), "", style="bold")
+            s.add(i.title, _r(i.index), _r(mean.indices.get(i.id)), style="bold")
         for b in pooled.blocks:
-            s.add(f"Khối: {b.title}", _r(b.index), _r(mean.blocks.get(b.id)), "")
+            s.add(f"Khối: {b.title}", _r(b.index), _r(mean.blocks.get(b.id)))
         for e in pooled.elements:
-            s.add(f"Yếu tố: {e.title}", _r(e.index), _r(mean.elements.get(e.id)), "")
-        s.add("Số phiếu hợp lệ", pooled.valid_forms, None, "")
-    s.tables.append((start, 1, len(s.rows), 4))
+            s.add(f"Yếu tố: {e.title}", _r(e.index), _r(mean.elements.get(e.id)))
+        s.add("Số phiếu hợp lệ", pooled.valid_forms, None)
+    s.tables.append((start, 1, len(s.rows), 3))
     s.blank()
     s.add("Gộp", POOLED_LABEL)
     s.add("Trung bình đơn vị", MEAN_LABEL)
@@ -111,7 +112,10 @@ def _ranking(result: MergeResult) -> SheetSpec:
               *[f"YT{n} (%)" for n in range(1, len(elements) + 1)],
               "Chỉ tiêu phiếu", "Đạt chỉ tiêu", "Tỷ lệ phản hồi (%)", "Tỷ lệ thay thế (%)",
               "Tỷ lệ nhập kép (%)"]
-    s = SheetSpec("Xếp hạng", widths={1: 7, 2: 11, 3: 34, 4: 12, 5: 14})
+    widths = {c: 12.0 for c in range(1, len(header) + 1)}
+    widths.update({1: 7, 2: 10, 3: 30, 4: 10, 5: 12})
+    widths.update({c: 9 for c in range(6, 6 + len(elements))})
+    s = SheetSpec("Xếp hạng", widths=widths)
     s.title("XẾP HẠNG CÁC ĐƠN VỊ THEO CHỈ SỐ HÀI LÒNG", len(header))
     rows = []
     for position, u in _leaf_rank(result):
