@@ -28,14 +28,20 @@ The method (SIPAS.md §3):
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from operator import attrgetter
+from functools import cached_property
+from itertools import compress
+from operator import add, attrgetter, itemgetter, ne
 from typing import NamedTuple
 
 from sipas_desktop.core.errors import UserError
@@ -102,8 +108,9 @@ class Rules:
     window_basis: str = "received"         # "received" or "returned": which date the window tests
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(NamedTuple):
+    """An excluded dossier and why (a tuple, not a dataclass: a log may exclude a million)."""
+
     row: DossierRow
     reason: str
     duplicate_of: str | None = None        # for duplicate_person: the representative's code
@@ -115,14 +122,24 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Population:
-    """The population list: per stratum, the eligible people in frame order; the excluded."""
+    """The population list: per stratum, the eligible people in frame order; the excluded.
+
+    Exclusions are kept as three aligned tuples (dossier, reason, representative's code for a
+    duplicate) rather than a million small objects; `excluded` builds the `Exclusion`s when asked.
+    """
 
     individuals: tuple[DossierRow, ...]
     organisations: tuple[DossierRow, ...]
-    excluded: tuple[Exclusion, ...]
+    excluded_rows: tuple[DossierRow, ...] = ()
+    excluded_reasons: tuple[str, ...] = ()
+    excluded_links: tuple[str | None, ...] = ()
 
     def frame(self, stratum: str) -> tuple[DossierRow, ...]:
         return self.individuals if stratum == INDIVIDUALS else self.organisations
+
+    @cached_property
+    def excluded(self) -> tuple[Exclusion, ...]:
+        return tuple(map(Exclusion, self.excluded_rows, self.excluded_reasons, self.excluded_links))
 
     @property
     def N(self) -> int:
@@ -130,15 +147,14 @@ class Population:
 
     @property
     def total(self) -> int:
-        return self.N + len(self.excluded)
+        return self.N + len(self.excluded_rows)
 
     def counts(self) -> dict[str, int]:
         return {s: len(self.frame(s)) for s in STRATA}
 
     def excluded_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(REASONS, 0)
-        for item in self.excluded:
-            counts[item.reason] += 1
+        counts.update(Counter(self.excluded_reasons))
         return counts
 
 
@@ -206,40 +222,75 @@ class DrawResult:
 
 # --- text keys for "the same person" -------------------------------------------------------
 
-def _build_key_table() -> dict[int, str]:
-    """Per-character fold for Latin letters, punctuation → space: `str.translate` runs in C."""
-    table: dict[int, str] = {}
-    for code in list(range(0x80)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(code)
-        folded = fold(ch) if not ch.isspace() else " "
-        if not folded.isascii():
-            continue
-        table[code] = "".join(c if c.isalnum() else " " for c in folded)
-    return table
-
-
-_KEY_TABLE = _build_key_table()
+# ASCII → ASCII: lower case, anything but letters and digits → space. `str.translate` has a fast
+# path for such a table on ASCII text.
+_ASCII_KEY = {c: (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)}
+# After NFD, Vietnamese text is ASCII plus combining marks; anything else takes the slow path.
+_NOT_LATIN = re.compile("[^\x00-\x7f\u0300-\u036f]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_DIGIT = re.compile(r"\D+")
+_NOT_DIGIT_OR_SEPARATOR = re.compile("[^0-9\x00]+")
 
 
 def text_key(value: str) -> str:
     """Folded text with punctuation dropped: “Nguyễn  Văn-An” and “nguyen van an” give one key.
 
-    A fast path translates character by character; anything it cannot fold to ASCII (decomposed
-    accents, other scripts) goes through `core.text.fold`, which gives the same result.
+    Equal to folding with `core.text.fold` and replacing non-alphanumerics by spaces (a property
+    test checks it); the fast path (NFD, drop the combining marks by an ASCII encode) is C code,
+    because this runs for every eligible dossier of a log that may hold a million.
     """
-    fast = value.translate(_KEY_TABLE)
-    if fast.isascii():
-        return " ".join(fast.split())
-    return " ".join(_NON_ALNUM.sub(" ", fold(value)).split())
+    if not value.isascii():
+        nfd = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+        if _NOT_LATIN.search(nfd):
+            return " ".join(_NON_ALNUM.sub(" ", fold(value)).split())
+        value = nfd.encode("ascii", "ignore").decode("ascii")
+    return " ".join(value.translate(_ASCII_KEY).split())
+
+
+_BATCH_KEY = dict(_ASCII_KEY)
+_BATCH_KEY[0] = "\x00"          # the separator of a batch survives the translation
+_SPACE_RUNS = re.compile(" {2,}")
+_SEPARATOR = re.compile(" ?\x00 ?")
+
+
+def text_keys(values: Sequence[str]) -> list[str]:
+    """`text_key` of many strings at once: one NFD, one encode, one translate over them all.
+
+    Falls back to one string at a time when a value holds the separator (NUL) or the batch has
+    text that is not Latin letters with combining marks.
+    """
+    if not values:
+        return []
+    joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1:
+        return [text_key(v) for v in values]
+    if not joined.isascii():
+        nfd = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D"))
+        if _NOT_LATIN.search(nfd):
+            return [text_key(v) for v in values]
+        joined = nfd.encode("ascii", "ignore").decode("ascii")
+    folded = _SEPARATOR.sub("\x00", _SPACE_RUNS.sub(" ", joined.translate(_BATCH_KEY)))
+    return folded.strip(" ").split("\x00")
 
 
 def phone_key(value: str) -> str:
     """Digits of a phone number, +84/84 written as 0; "" when too short to identify anyone."""
-    digits = "".join(ch for ch in value if ch.isdigit()) if not value.isdigit() else value
-    if digits.startswith("84") and len(digits) >= 11:
+    digits = value if value.isdigit() else _NON_DIGIT.sub("", value)
+    if len(digits) >= 11 and digits.startswith("84"):
         digits = "0" + digits[2:]
-    return digits if len(digits) >= 6 else ""
+    return digits if len(digits) >= 6 and digits.isascii() else ""
+
+
+def phone_keys(values: Sequence[str]) -> list[str]:
+    """`phone_key` of many numbers at once (one regex over them all when they are ASCII)."""
+    if not values:
+        return []
+    joined = "\x00".join(values)
+    if not joined.isascii() or joined.count("\x00") != len(values) - 1:
+        return [phone_key(v) for v in values]
+    parts = _NOT_DIGIT_OR_SEPARATOR.sub("", joined).split("\x00")
+    return ["0" + d[2:] if len(d) >= 11 and d.startswith("84") else d if len(d) >= 6 else ""
+            for d in parts]
 
 
 # --- eligibility and the population list ----------------------------------------------------
@@ -248,18 +299,32 @@ def age_on(birth: date, when: date) -> int:
     return when.year - birth.year - ((when.month, when.day) < (birth.month, birth.day))
 
 
-def exclusion_reason(row: DossierRow, rules: Rules, field_ok: dict[str, bool]) -> str | None:
-    """The first reason `row` is not eligible, or None (before de-duplication)."""
+def _field_checker(rules: Rules):
+    """field name → in the plan? (cached: a log has a handful of distinct field names)."""
+    wanted = {text_key(f) for f in rules.fields}
+    cache: dict[str, bool] = {}
+
+    def ok(name: str) -> bool:
+        hit = cache.get(name)
+        if hit is None:
+            hit = cache[name] = not wanted or text_key(name) in wanted
+        return hit
+    return ok
+
+
+def exclusion_reason(row: DossierRow, rules: Rules, field_ok=None) -> str | None:
+    """The first reason `row` is not eligible, or None (before de-duplication).
+
+    The reference statement of the rules; `build_population` runs the same checks inline (a
+    test holds the two to the same answers).
+    """
+    field_ok = field_ok or _field_checker(rules)
     when = row.received_date if rules.window_basis == "received" else row.returned_date
     if when is None:  # window on the hand-over date, and nothing handed over yet
         return NOT_HANDED_OVER
     if when < rules.window_from or when > rules.window_to:
         return OUTSIDE_WINDOW
-    ok = field_ok.get(row.field_name)
-    if ok is None:
-        ok = field_ok[row.field_name] = not rules.fields or text_key(row.field_name) in {
-            text_key(f) for f in rules.fields}
-    if not ok:
+    if not field_ok(row.field_name):
         return FIELD_NOT_IN_PLAN
     if rules.direct_only and row.channel != "truc_tiep":
         return ONLINE if row.channel == "truc_tuyen" else POSTAL
@@ -281,82 +346,139 @@ def build_population(rows: Iterable[DossierRow], rules: Rules) -> Population:
     if rules.window_to < rules.window_from:
         raise UserError("Thời gian của kế hoạch không hợp lệ: ngày kết thúc trước ngày bắt đầu.",
                         code="SAMPLE_001")
-    excluded: list[Exclusion] = []
+    with _gc_paused():
+        return _build_population(rows, rules)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a million rows are sorted into lists.
+
+    Nothing built here forms a cycle, but the collector would walk every live row again and
+    again as the lists grow: that costs more than the work itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_population(rows: Iterable[DossierRow], rules: Rules) -> Population:
     eligible: list[DossierRow] = []
-    field_ok: dict[str, bool] = {}
+    dropped: list[DossierRow] = []
+    reasons: list[str] = []
+    keep, drop, why = eligible.append, dropped.append, reasons.append
+    field_ok = _field_checker(rules)
+    start, end, min_age = rules.window_from, rules.window_to, rules.min_age
+    by_received = rules.window_basis == "received"
+    direct, returned, in_province = rules.direct_only, rules.require_returned, rules.in_province_only
+    # The checks of `exclusion_reason`, inline: this loop meets every dossier of the log.
     for row in rows:
-        reason = exclusion_reason(row, rules, field_ok)
-        if reason is None:
-            eligible.append(row)
+        when = row[1] if by_received else row[2]
+        if when is None:
+            reason = NOT_HANDED_OVER
+        elif when < start or when > end:
+            reason = OUTSIDE_WINDOW
+        elif not field_ok(row[7]):
+            reason = FIELD_NOT_IN_PLAN
+        elif direct and row[9] != "truc_tiep":
+            reason = ONLINE if row[9] == "truc_tuyen" else POSTAL
+        elif returned and row[2] is None:
+            reason = NOT_HANDED_OVER
+        elif in_province and not row[10]:
+            reason = OUTSIDE_PROVINCE
+        elif min_age and row[11] is not None and age_on(row[11], end) < min_age:
+            reason = UNDER_AGE
         else:
-            excluded.append(Exclusion(row, reason))
-    representatives, duplicates = deduplicate(eligible)
-    excluded.extend(duplicates)
-    individuals = [r for r in representatives if r.applicant_type != ORGANISATIONS]
-    organisations = [r for r in representatives if r.applicant_type == ORGANISATIONS]
+            keep(row)
+            continue
+        drop(row)
+        why(reason)
+    links: list[str | None] = [None] * len(dropped)
+    representatives, duplicates, duplicate_of = deduplicate(eligible)
+    dropped.extend(duplicates)
+    reasons.extend([DUPLICATE_PERSON] * len(duplicates))
+    links.extend(duplicate_of)
+    individuals = [r for r in representatives if r[4] != ORGANISATIONS]
+    organisations = [r for r in representatives if r[4] == ORGANISATIONS]
     individuals.sort(key=_FRAME_ORDER)
     organisations.sort(key=_FRAME_ORDER)
-    return Population(tuple(individuals), tuple(organisations), tuple(excluded))
+    return Population(tuple(individuals), tuple(organisations), tuple(dropped), tuple(reasons),
+                      tuple(links))
 
 
-def deduplicate(rows: Sequence[DossierRow]) -> tuple[list[DossierRow], list[Exclusion]]:
+def deduplicate(rows: Sequence[DossierRow]) -> tuple[list[DossierRow], list[DossierRow], list[str]]:
     """One person per group of dossiers linked by (name, phone) or (name, address).
 
-    Union-find over row indices; each group is represented by its latest dossier (date
-    received, then code). Returns the representatives (in input order) and the exclusions.
+    Only dossiers whose name key occurs more than once can be linked, so phones and addresses
+    are keyed for those alone. Each (name, phone) and (name, address) key remembers the first
+    dossier that had it; a dossier meeting a known key is linked to that one, linked dossiers go
+    through union-find, and each group is represented by its latest dossier (date received, then
+    code). Returns the representatives (in input order), the other dossiers, and for each of
+    those its representative's code. Keys are built column-wise with `map`, `Counter` and dict
+    look-ups (C code): this meets every eligible dossier of a log that may hold a million.
     """
-    parent = list(range(len(rows)))
+    n = len(rows)
+    name_keys = text_keys(list(map(itemgetter(3), rows)))
+    counts = Counter(name_keys)
+    shared = [i for i in compress(range(n), map((1).__lt__, map(counts.__getitem__, name_keys)))
+              if name_keys[i]]
+    links: list[tuple[int, int]] = []
+    if shared:
+        names = [name_keys[i] + "\x00" for i in shared]
+        subset = [rows[i] for i in shared]
+        phones = phone_keys(list(map(itemgetter(6), subset)))
+        raw_addresses = list(map(itemgetter(5), subset))
+        distinct = list(set(raw_addresses))      # few: villages and streets repeat
+        address_of = dict(zip(distinct, text_keys(distinct), strict=True))
+        addresses = list(map(address_of.__getitem__, raw_addresses))
+        m = len(shared)
+        for seconds in (phones, addresses):
+            keys = list(map(add, names, seconds))                    # "name\x00phone"
+            first = dict(zip(reversed(keys), range(m - 1, -1, -1), strict=True))  # key → first
+            firsts = list(map(first.__getitem__, keys))
+            for j in compress(range(m), map(ne, firsts, range(m))):
+                if seconds[j]:                                        # no phone links nobody
+                    links.append((shared[firsts[j]], shared[j]))
+    if not links:
+        return list(rows), [], []
+    parent: dict[int, int] = {}
 
     def find(i: int) -> int:
         root = i
-        while parent[root] != root:
+        while parent.get(root, root) != root:
             root = parent[root]
-        while parent[i] != root:  # path compression keeps later look-ups short
+        while parent.get(i, i) != root:  # path compression keeps later look-ups short
             parent[i], i = root, parent[i]
         return root
 
-    owner: dict[tuple[str, str, str], int] = {}
-    name_cache: dict[str, str] = {}
-    addr_cache: dict[str, str] = {}
-    linked = False
-    for i, row in enumerate(rows):
-        name = name_cache.get(row.applicant_name)
-        if name is None:
-            name = name_cache[row.applicant_name] = text_key(row.applicant_name)
-        if not name:
-            continue
-        phone = phone_key(row.phone) if row.phone else ""
-        addr = ""
-        if row.address:
-            addr = addr_cache.get(row.address)
-            if addr is None:
-                addr = addr_cache[row.address] = text_key(row.address)
-        for key in (("p", name, phone) if phone else None, ("a", name, addr) if addr else None):
-            if key is None:
-                continue
-            first = owner.setdefault(key, i)
-            if first != i:
-                a, b = find(first), find(i)
-                if a != b:
-                    parent[b] = a
-                    linked = True
-    if not linked:
-        return list(rows), []
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        parent.setdefault(ra, ra)
+        parent.setdefault(rb, rb)
+        if ra != rb:
+            parent[rb] = ra
     best: dict[int, int] = {}
-    for i, row in enumerate(rows):
+    for i in parent:
         root = find(i)
         current = best.get(root)
-        if current is None or _FRAME_ORDER(row) > _FRAME_ORDER(rows[current]):
+        if current is None or _FRAME_ORDER(rows[i]) > _FRAME_ORDER(rows[current]):
             best[root] = i
+    representative_of = {i: best[find(i)] for i in parent}
     keep: list[DossierRow] = []
-    dropped: list[Exclusion] = []
+    dropped: list[DossierRow] = []
+    representative: list[str] = []
     for i, row in enumerate(rows):
-        chosen = best[find(i)]
-        if chosen == i:
+        rep = representative_of.get(i, i)
+        if rep == i:
             keep.append(row)
         else:
-            dropped.append(Exclusion(row, DUPLICATE_PERSON, rows[chosen].code))
-    return keep, dropped
+            dropped.append(row)
+            representative.append(rows[rep].code)
+    return keep, dropped, representative
 
 
 # --- sample sizes ---------------------------------------------------------------------------

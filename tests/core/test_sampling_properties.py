@@ -31,6 +31,19 @@ def test_the_fast_text_key_equals_the_key_built_from_core_text_fold(value):
     assert s.text_key(value) == slow
 
 
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet=ALPHABET, max_size=25) | st.text(max_size=8), max_size=12))
+def test_text_keys_of_a_batch_equal_the_keys_one_by_one(values):
+    assert s.text_keys(values) == [s.text_key(v) for v in values]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="0123456789 +.-()84\x00٣", max_size=16) | st.text(max_size=6),
+                max_size=12))
+def test_phone_keys_of_a_batch_equal_the_keys_one_by_one(values):
+    assert s.phone_keys(values) == [s.phone_key(v) for v in values]
+
+
 @given(st.integers(1, 400), st.data())
 def test_systematic_positions_are_increasing_distinct_in_range_and_evenly_spaced(N, data):
     n = data.draw(st.integers(1, N))
@@ -84,6 +97,66 @@ def test_nobody_excluded_is_drawn_lists_are_disjoint_and_sizes_are_as_planned(ro
     shuffled = list(rows)
     random.Random(seed).shuffle(shuffled)
     assert s.draw(s.build_population(shuffled, RULES), sizes, seed, ratio) == result
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(dossier, max_size=80, unique_by=lambda r: r.code), st.booleans(), st.booleans(),
+       st.booleans(), st.sampled_from([None, 18]), st.sampled_from(["received", "returned"]))
+def test_the_inline_checks_of_build_population_give_the_reasons_of_exclusion_reason(
+        rows, direct, returned, province, min_age, basis):
+    rows = [r._replace(birth_date=date(2002, 6, 1) if i % 3 == 0 else None) for i, r in enumerate(rows)]
+    rules = s.Rules(date(2020, 1, 2), date(2020, 8, 31), ("Hộ tịch",), returned, direct, province,
+                    min_age, basis)
+    pop = s.build_population(rows, rules)
+    expected = {r.code: s.exclusion_reason(r, rules) for r in rows}
+    got = {e.row.code: e.reason for e in pop.excluded if e.reason != s.DUPLICATE_PERSON}
+    assert got == {code: reason for code, reason in expected.items() if reason is not None}
+    drawn = {r.code for r in pop.individuals + pop.organisations}
+    dups = {e.row.code for e in pop.excluded if e.reason == s.DUPLICATE_PERSON}
+    assert drawn | dups == {code for code, reason in expected.items() if reason is None}
+    assert pop.total == len(rows)
+
+
+def naive_people(rows):
+    """Reference: compare every pair, join linked pairs, keep each group's latest dossier."""
+    group = list(range(len(rows)))
+
+    def root(i):
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    keys = [(s.text_key(r.applicant_name), s.phone_key(r.phone), s.text_key(r.address)) for r in rows]
+    for i in range(len(rows)):
+        for j in range(i):
+            (n1, p1, a1), (n2, p2, a2) = keys[i], keys[j]
+            if n1 and n1 == n2 and ((p1 and p1 == p2) or (a1 and a1 == a2)):
+                group[root(i)] = root(j)
+    best = {}
+    for i, r in enumerate(rows):
+        g = root(i)
+        if g not in best or (r.received_date, r.code) > (rows[best[g]].received_date, rows[best[g]].code):
+            best[g] = i
+    return {r.code: rows[best[root(i)]].code for i, r in enumerate(rows)}
+
+
+person = st.builds(
+    lambda i, day, name, phone, addr: row(f"D{i:03d}", received=date(2020, 3, 1) + timedelta(days=day),
+                                          name=name, phone=phone, address=addr),
+    st.integers(0, 999), st.integers(0, 5),
+    st.sampled_from(["Nguyễn Văn An", "NGUYEN VAN AN", "Nguyễn  Văn-An", "Lê Thị Hoa", "", "Lê Thị Hòa"]),
+    st.sampled_from(["", "0912345678", "+84 912 345 678", "0987654321", "12"]),
+    st.sampled_from(["", "Thôn 1", "thôn 1", "Thôn 2, xã Nghi Xuân", "THÔN 2 XÃ NGHI XUÂN"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(person, max_size=25, unique_by=lambda r: r.code))
+def test_deduplication_matches_comparing_every_pair_of_dossiers(rows):
+    keep, dropped, representative = s.deduplicate(rows)
+    expected = naive_people(rows)
+    assert {r.code for r in keep} == {code for code, rep in expected.items() if code == rep}
+    assert {d.code: rep for d, rep in zip(dropped, representative, strict=True)} == {
+        code: rep for code, rep in expected.items() if code != rep}
 
 
 def selection_counts(N: int, n: int, seeds: range, positions_of) -> list[int]:
