@@ -100,7 +100,7 @@ class FormKeyer(ttk.Frame):
         self.inner.bind("<Configure>", self._on_inner_configure)
         self.canvas.bind("<Configure>", lambda e: self.canvas.itemconfigure(self._window, width=e.width))
         self.canvas.bind("<MouseWheel>", lambda e: self.canvas.yview_scroll(-e.delta // 120, "units"))
-        self.inner.columnconfigure(2, weight=1)
+        self.inner.columnconfigure(5, weight=1)   # answers sit next to their question
         r = 0
         for section in self.form.sections:
             ttk.Label(self.inner, text=section.title, font="-weight bold", bootstyle="primary").grid(
