@@ -7,10 +7,10 @@ afterwards. Each check prints one Vietnamese line, `[OK]` or `[LỖI]` with the 
 code is 0 only if every check passed. The same lines go to `logs/selftest.txt` in the user's
 own data folder, because the windowed Windows program has no console to print to.
 
-To add a check (importing a small log, drawing a sample, printing forms, writing a report file
-once those services exist), append `Check("Vietnamese label", function)` to `CHECKS`; the
-function gets the `SelftestContext`, raises on failure and may return a short detail text.
-Checks run in order and share the context, so a later check can use what an earlier one made.
+To add a check, append `Check("Vietnamese label", function)` to `CHECKS`; the function gets
+the `SelftestContext`, raises on failure and may return a short detail text. Checks run in
+order and share the context, so a later check can use what an earlier one made (the survey
+walk in `selftest_survey.py`: demo log → plan and sample → printed forms → report file).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sipas_desktop import __version__
+from sipas_desktop import selftest_survey as survey
 from sipas_desktop.core.errors import SipasError
 from sipas_desktop.core.text import format_int, format_number
 
@@ -220,9 +221,11 @@ CHECKS: list[Check] = [
     Check("Sao lưu cơ sở dữ liệu", check_backup),
     Check("Ghi tệp PDF có chữ tiếng Việt", check_vietnamese_pdf),
     Check("Ghi và đọc tệp Excel", check_excel_round_trip),
-    # Extension points, appended here when their services land in core/services/:
-    #   Check("Nhập sổ hồ sơ mẫu", ...), Check("Chọn mẫu", ...),
-    #   Check("In phiếu khảo sát ra PDF", ...), Check("Ghi tệp báo cáo", ...)
+    # One small survey end to end (selftest_survey.py), each step on the previous one's data.
+    Check("Nhập sổ hồ sơ mẫu", survey.check_import_log),
+    Check("Lập kế hoạch và chọn mẫu", survey.check_draw_sample),
+    Check("In phiếu khảo sát ra PDF", survey.check_print_forms),
+    Check("Nhập phiếu và ghi tệp báo cáo", survey.check_report_file),
     Check("Mở và đóng cửa sổ chính", check_main_window),
 ]
 
@@ -255,7 +258,7 @@ def run_check(check: Check, ctx: SelftestContext) -> CheckResult:
     try:
         detail = check.run(ctx) or ""
         return CheckResult(check.label, True, time.perf_counter() - start, detail)
-    except SelftestFailure as exc:
+    except (SelftestFailure, survey.Failure) as exc:
         return CheckResult(check.label, False, time.perf_counter() - start, str(exc))
     except SipasError as exc:
         return CheckResult(check.label, False, time.perf_counter() - start, exc.message)
