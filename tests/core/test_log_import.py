@@ -337,3 +337,23 @@ def test_a_text_only_first_data_row_is_not_taken_for_a_second_header_row():
     first = ["HS-1", "Thủ tục", "Lê Văn Ba", "05/03/2024", "Trả kết quả", "Hộ tịch", "Ngày hẹn"]
     layout = find_header([header, first], "csv")
     assert layout is not None and layout.header_rows == (0,) and layout.data_start == 1
+
+
+def test_an_html_table_saved_under_an_xls_name_is_read_with_its_merged_header(app, tmp_path):
+    page = """<html><head><meta charset="utf-8"></head><body>
+    <table><tr><td colspan="5"><b>SỔ THEO DÕI HỒ SƠ</b></td></tr></table>
+    <table border="1">
+      <tr><th rowspan="2">TT</th><th rowspan="2">Mã hồ sơ</th><th rowspan="2">Tên TTHC</th>
+          <th rowspan="2">Tên cá nhân, tổ chức</th><th colspan="2">Ngày, tháng, năm</th></tr>
+      <tr><th>Nhận hồ sơ</th><th>Trả kết quả cho cá nhân, tổ chức</th></tr>
+      <tr><td>1</td><td>HS-7</td><td>Đăng ký kết hôn</td><td>Hồ Thị Lan &amp; Lê Văn Minh</td>
+          <td>02/02/2024</td><td>02/02/2024</td></tr>
+      <tr><td>2</td><td>HS-8</td><td>Chứng thực di chúc</td><td>Phan<br>Văn Út</td>
+          <td>03/02/2024</td><td></td></tr>
+    </table></body></html>"""
+    path = tmp_path / "xuat-tu-mot-cua.xls"
+    path.write_text(page, encoding="utf-8")
+    preview = log_io.preview_import(path)
+    assert preview.kind == "html" and preview.sheet == "Bảng 2" and preview.ok
+    assert [(r.code, r.applicant_name, r.returned_date) for r in preview.records] == [
+        ("HS-7", "Hồ Thị Lan & Lê Văn Minh", date(2024, 2, 2)), ("HS-8", "Phan Văn Út", None)]

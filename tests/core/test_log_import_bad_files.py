@@ -48,9 +48,9 @@ def test_a_text_file_renamed_xlsx_is_refused(log_with_data, tmp_path):
     assert db_checksum() == log_with_data
 
 
-def test_an_html_page_saved_as_xls_gets_advice_to_resave_it(log_with_data, tmp_path):
+def test_an_html_page_without_a_table_saved_as_xls_gets_advice_to_export_again(log_with_data, tmp_path):
     path = tmp_path / "so.xls"
-    path.write_text("<html><body><table><tr><td>Mã hồ sơ</td></tr></table></body></html>", encoding="utf-8")
+    path.write_text("<html><body><p>Không có dữ liệu</p></body></html>", encoding="utf-8")
     error = _refused(path, "LOG_IMP_011")
     assert ".xlsx" in error.message
     assert db_checksum() == log_with_data

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +172,8 @@ def open_spreadsheet(path: Path | str) -> SpreadsheetFile:
         raise _err(path, "đây là tệp PDF, không phải bảng tính. Hãy xuất sổ từ phần mềm một cửa ra "
                          "Excel (.xlsx, .xls) hoặc .csv.", "LOG_IMP_010")
     if kind == "html":
-        raise _err(path, "đây là trang HTML mang đuôi bảng tính (một số phần mềm xuất như vậy). Hãy mở "
-                         "tệp bằng Excel rồi “Lưu thành” Excel Workbook (.xlsx) và nhập lại.", "LOG_IMP_011")
+        # Some one-stop software saves an HTML table under an .xls name; Excel opens it, so do we.
+        return _open_html(path)
     if kind == "binary":
         raise _err(path, "không phải bảng tính Excel hay tệp .csv (nội dung không đọc được).", "LOG_IMP_012")
     if kind == "text":
@@ -371,3 +372,93 @@ def _open_csv(path: Path) -> SpreadsheetFile:
         return SheetTable(path.stem, lines, [], rows)
 
     return SpreadsheetFile(path, "csv", "csv", [path.stem], sheet)
+
+
+class _TableParser(HTMLParser):
+    """Rows of every <table> in a page, with colspan/rowspan laid out as merged cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[list[list[str]], Merged]] = []
+        self._rows: list[list[str]] | None = None
+        self._merged: Merged = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._pending: dict[tuple[int, int], str] = {}   # cells covered by a rowspan from above
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and self._rows is None:
+            self._rows, self._merged, self._pending = [], [], {}
+        elif tag == "tr" and self._rows is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            values = dict(attrs)
+            self._span = (_int(values.get("rowspan")), _int(values.get("colspan")))
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._rows is None:
+            return
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            r = len(self._rows)
+            while (r, len(self._row)) in self._pending:
+                self._row.append(self._pending.pop((r, len(self._row))))
+            c = len(self._row)
+            rowspan, colspan = self._span
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._row.extend([""] * (colspan - 1))
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    self._pending[(r + dr, c + dc)] = ""
+            if rowspan > 1 or colspan > 1:
+                self._merged.append(((r, c), (r + rowspan - 1, c + colspan - 1)))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            r = len(self._rows)
+            while (r, len(self._row)) in self._pending:
+                self._row.append(self._pending.pop((r, len(self._row))))
+            self._rows.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self.tables.append((self._rows, self._merged))
+            self._rows = None
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _open_html(path: Path) -> SpreadsheetFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _err(path, f"không đọc được ({exc.strerror}).", "LOG_IMP_002") from exc
+    text, _encoding = decode_text(raw)
+    parser = _TableParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; anything it still refuses is a bad file
+        raise _corrupt(path, exc) from exc
+    tables = [t for t in parser.tables if t[0]]
+    if not tables:
+        raise _err(path, "là trang HTML mang đuôi bảng tính nhưng không có bảng nào. Hãy xuất lại sổ ra "
+                         "Excel (.xlsx).", "LOG_IMP_011")
+    names = [f"Bảng {i}" for i in range(1, len(tables) + 1)]
+
+    def sheet(index: int) -> SheetTable:
+        rows, merged = tables[index]
+        return SheetTable(names[index], len(rows), merged, lambda: iter(rows))
+
+    return SpreadsheetFile(path, "html", "html", names, sheet)
+
