@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-APT_PKGS := xvfb xauth poppler-utils
+APT_PKGS := xvfb xauth xdotool poppler-utils fonts-dejavu-core
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
@@ -24,6 +24,8 @@ system-deps:
 	@missing=""; \
 	command -v xvfb-run >/dev/null || missing="$$missing xvfb xauth"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v xdotool >/dev/null || missing="$$missing xdotool"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
