@@ -1,0 +1,376 @@
+"""Reading and verifying the standard report file (the writer is `exchange.py`; format: docs/report-file.md).
+
+Use it through `exchange.verify_report_file` and `exchange.read_report_file`. Sheets are read
+with python-calamine (every number a float, hence `canon_cell`); every problem becomes an `Issue`
+with a stable code REPORT_0NN and its place (sheet, row, column), so a bad file is explained, not
+raised: the file is recognised, its version checked, every digest recomputed, the embedded
+questionnaire rebuilt, the answers parsed and checked row by row, and every stored index recomputed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sipas_desktop.core.errors import Issue, Level, UserError
+from sipas_desktop.core.exchange import (
+    ANSWER_FIXED,
+    ANSWERS,
+    CHECKSUMS,
+    FORM_SOURCE,
+    FORMAT_NAME,
+    INDICES,
+    META,
+    ROW_CHECK,
+    SAMPLE,
+    SUPPORTED_VERSIONS,
+    EntryQuality,
+    ReportContent,
+    ReportFile,
+    ReportSummary,
+    SampleFacts,
+    StratumFacts,
+    Verification,
+    canon_cell,
+    content_digest,
+    data_digest,
+    form_from_source,
+    row_check,
+    sheet_digest,
+)
+from sipas_desktop.core.forms.schema import Answer, Form
+from sipas_desktop.core.progress import Progress, report
+from sipas_desktop.core.scoring import Response, Scores, round2, score
+
+
+def _read_sheets(path: Path) -> tuple[list[tuple[str, list[list[Any]]]], list[Issue]]:
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        return [], [Issue("REPORT_010", f"không có tệp “{path}”")]
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in wb.sheet_names]
+    except Exception as exc:  # calamine raises its own types for zip/xml damage
+        return [], [Issue("REPORT_011", f"không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx): {exc}")]
+    return sheets, []
+
+
+def _num(value: Any) -> int | None:
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value.strip())
+    raise ValueError(value)
+
+
+def _text(value: Any) -> str:
+    return canon_cell(value)
+
+
+class _Parser:
+    """Machine sheets → ReportContent; every problem becomes an Issue with sheet/row/column."""
+
+    def __init__(self, sheets: dict[str, list[list[Any]]]) -> None:
+        self.sheets = sheets
+        self.issues: list[Issue] = []
+
+    def problem(self, code: str, message: str, sheet: str | None = None, row: int | None = None,
+                column: str | None = None) -> None:
+        self.issues.append(Issue(code, message, Level.ERROR, sheet, row, column))
+
+    def meta(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for row in self.sheets.get(META, [])[1:]:
+            if row and _text(row[0]):
+                out[_text(row[0])] = row[1] if len(row) > 1 else None
+                if _text(row[0]).startswith(("sample.substitution_reason.", "sample.population_by_field.")):
+                    out[_text(row[0])] = (_text(row[1]), _num(row[2]) if len(row) > 2 else 0)
+        return out
+
+    def int_of(self, meta: dict[str, Any], key: str, required: bool = False) -> int | None:
+        value = meta.get(key)
+        try:
+            number = _num(value)
+        except ValueError:
+            self.problem("REPORT_021", f"“{key}” phải là số nguyên, đang là “{value}”", META,
+                         column="gia_tri")
+            return None
+        if number is None and required:
+            self.problem("REPORT_020", f"thiếu khóa “{key}”", META)
+        return number
+
+    def content(self, meta: dict[str, Any], form: Form) -> ReportContent | None:
+        def text(key: str, required: bool = True) -> str:
+            value = _text(meta.get(key))
+            if required and not value:
+                self.problem("REPORT_020", f"thiếu khóa “{key}”", META)
+            return value
+
+        def day(key: str) -> date | None:
+            value = text(key, False)
+            try:
+                return date.fromisoformat(value) if value else None
+            except ValueError:
+                self.problem("REPORT_021", f"“{key}” không phải ngày: “{value}”", META)
+                return None
+
+        try:
+            created = datetime.fromisoformat(text("created_at"))
+        except ValueError:
+            self.problem("REPORT_021", f"“created_at” không phải thời điểm: “{meta.get('created_at')}”", META)
+            created = datetime(1980, 1, 1)
+        responses = self.responses(form)
+        forms = self.int_of(meta, "forms", True)
+        if forms is not None and responses is not None and forms != len(responses):
+            what = "thiếu" if len(responses) < forms else "thừa"
+            self.problem("REPORT_040", f"tệp ghi {forms} phiếu nhưng trang “{ANSWERS}” có {len(responses)} "
+                         f"dòng phiếu ({what} {abs(forms - len(responses))} dòng)", ANSWERS)
+        source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in self.sheets.get(FORM_SOURCE, [])[1:])
+        content = ReportContent(
+            unit_code=text("unit_code"), unit_name=text("unit_name"), plan_id=text("plan_id"),
+            plan_title=text("plan_title", False), form_id=text("form_id"), form_version=text("form_version"),
+            form_source=source, responses=tuple(responses or ()), created_at=created,
+            app_version=text("app_version", False), parent_code=text("parent_code", False),
+            parent_name=text("parent_name", False), plan_year=self.int_of(meta, "plan_year"),
+            window_from=day("window_from"), window_to=day("window_to"),
+            sample=self.sample(meta), quality=self.quality(meta))
+        return content if responses is not None else None
+
+    def sample(self, meta: dict[str, Any]) -> SampleFacts | None:
+        if "sample.population_n" not in meta:
+            return None
+        strata = []
+        for n, row in enumerate(self.sheets.get(SAMPLE, [])[1:], start=2):
+            cells = [*row, *[None] * 6][:6]
+            if not _text(cells[0]):
+                continue
+            try:
+                strata.append(StratumFacts(_text(cells[0]), _num(cells[1]) or 0, _num(cells[2]) or 0,
+                                           _text(cells[3]), _text(cells[4]), _num(cells[5]) or 0))
+            except ValueError:
+                self.problem("REPORT_021", "N, n và số dự phòng phải là số nguyên", SAMPLE, n)
+        reasons = tuple(v for k, v in sorted(meta.items(), key=lambda kv: _suffix(kv[0]))
+                        if k.startswith("sample.substitution_reason."))
+        by_field = tuple(v for k, v in sorted(meta.items(), key=lambda kv: _suffix(kv[0]))
+                         if k.startswith("sample.population_by_field."))
+        return SampleFacts(
+            population_n=self.int_of(meta, "sample.population_n", True) or 0,
+            sample_n=self.int_of(meta, "sample.sample_n", True) or 0, seed=_text(meta.get("sample.seed")),
+            reserve_n=self.int_of(meta, "sample.reserve_n") or 0,
+            substitutions=self.int_of(meta, "sample.substitutions") or 0, strata=tuple(strata),
+            substitution_reasons=reasons, population_by_field=by_field,
+            forms_issued=self.int_of(meta, "sample.forms_issued"),
+            forms_returned=self.int_of(meta, "sample.forms_returned"),
+            drawn_at=_text(meta.get("sample.drawn_at")))
+
+    def quality(self, meta: dict[str, Any]) -> EntryQuality | None:
+        if "quality.forms_keyed" not in meta:
+            return None
+        return EntryQuality(*(self.int_of(meta, f"quality.{k}") or 0 for k in (
+            "forms_keyed", "forms_double_entered", "answers_compared", "answers_differing")))
+
+    def responses(self, form: Form) -> list[Response] | None:
+        rows = self.sheets.get(ANSWERS)
+        if not rows:
+            self.problem("REPORT_041", "không có trang dữ liệu phiếu", ANSWERS)
+            return None
+        header = [_text(v) for v in rows[0]]
+        while header and not header[-1]:
+            header.pop()
+        expected = [*ANSWER_FIXED, *(q.id for q in form.questions), ROW_CHECK]
+        if header != expected:
+            missing = [h for h in expected if h not in header]
+            extra = [h for h in header if h not in expected]
+            detail = (f"; thiếu cột {', '.join(missing)}" if missing else "") + \
+                     (f"; thừa cột {', '.join(extra)}" if extra else "")
+            self.problem("REPORT_042", "dòng tiêu đề không khớp với các câu của phiếu" + (detail or
+                         " (thứ tự cột bị đổi)"), ANSWERS, 1)
+            return None
+        out: list[Response] = []
+        seen: set[str] = set()
+        questions = form.questions
+        for n, row in enumerate(rows[1:], start=2):
+            cells = [*row, *[None] * len(expected)][:len(expected)]
+            if not any(_text(v) for v in cells):
+                continue
+            if _text(cells[-1]) != row_check(cells[:-1]):
+                self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
+                             ANSWERS, n,
+                             ROW_CHECK)
+            number = _text(cells[0])
+            if number in seen:
+                self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
+            seen.add(number)
+            answers: dict[str, Answer] = {}
+            for q, value in zip(questions, cells[3:-1], strict=True):
+                parsed = self._answer(q.type, value, n, q.id)
+                if parsed is not None:
+                    answers[q.id] = parsed
+            out.append(Response(number, answers, _text(cells[1]), _text(cells[2])))
+        return out
+
+    def _answer(self, qtype: str, value: Any, row: int, column: str) -> Answer:
+        if value is None or value == "":
+            return None
+        try:
+            if qtype == "text":
+                return _text(value)
+            if qtype == "multiple":
+                parts = _text(value).split(";")
+                return sorted(int(p) for p in parts if p.strip())
+            return _num(value)
+        except ValueError:
+            self.problem("REPORT_045", f"giá trị “{_text(value)}” không phải mã trả lời hợp lệ", ANSWERS, row,
+                         column)
+            return None
+
+    def stored_indices(self) -> dict[tuple[str, str], float | None]:
+        out = {}
+        for row in self.sheets.get(INDICES, [])[1:]:
+            if len(row) >= 2 and _text(row[0]):
+                value = row[2] if len(row) > 2 else None
+                out[(_text(row[0]), _text(row[1]))] = None if value in (None, "") else float(value)
+        return out
+
+
+def _suffix(key: str) -> int:
+    tail = key.rsplit(".", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Issue]
+                   ) -> tuple[str | None, str | None, str | None]:
+    names = [n for n, _ in sheets]
+    if CHECKSUMS not in names:
+        problems.append(Issue("REPORT_012", "không có trang mã kiểm tra KIEM_TRA: không phải tệp báo cáo "
+                              "chuẩn hoặc đã bị cắt"))
+        return None, None, None
+    stored: dict[str, str] = {}
+    for row in dict(sheets)[CHECKSUMS][1:]:
+        if len(row) >= 2 and _text(row[0]):
+            stored[_text(row[0])] = _text(row[1])
+    digests = [(n, sheet_digest(n, rows)) for n, rows in sheets if n != CHECKSUMS]
+    computed = content_digest(digests)
+    claimed = stored.get("content_sha256")
+    if claimed != computed:
+        listed = [k.removeprefix("sheet:") for k in stored if k.startswith("sheet:")]
+        for name, digest in digests:
+            if f"sheet:{name}" not in stored:
+                problems.append(Issue("REPORT_014", "trang này không có trong tệp gốc (đã thêm vào)",
+                                      sheet=name))
+            elif stored[f"sheet:{name}"] != digest:
+                problems.append(Issue("REPORT_015", "nội dung trang đã bị thay đổi sau khi tạo tệp",
+                                      sheet=name))
+        for name in listed:
+            if name not in names:
+                problems.append(Issue("REPORT_016", "trang này đã bị xóa khỏi tệp", sheet=name))
+        if [n for n, _ in digests] != [n for n in listed if n in names] and not any(
+                p.code in ("REPORT_014", "REPORT_016") for p in problems):
+            problems.append(Issue("REPORT_017", "thứ tự các trang đã bị thay đổi"))
+        problems.append(Issue("REPORT_013", "mã kiểm tra SHA-256 không khớp: tệp đã bị sửa hoặc bị cắt "
+                              "sau khi tạo", sheet=CHECKSUMS))
+    return claimed, computed, stored.get("data_sha256")
+
+
+def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bool = True) -> Verification:
+    """Check a report file completely; never raises for a bad file, says why instead.
+
+    `breakdowns=False` skips the per-field / per-applicant-type indices (the merge does not use them)."""
+    path = Path(path)
+    report(progress, 0, 4, "Đọc tệp")
+    sheet_list, problems = _read_sheets(path)
+    if problems:
+        return Verification(str(path), False, None, tuple(problems))
+    sheets = dict(sheet_list)
+    parser = _Parser(sheets)
+    meta = parser.meta()
+    if _text(meta.get("format")) != FORMAT_NAME:
+        return Verification(str(path), False, None, (Issue(
+            "REPORT_012", "tệp không phải tệp báo cáo chuẩn SIPAS (không có trang META hợp lệ)",
+            sheet=META),))
+    version = parser.int_of(meta, "format_version", True)
+    if version not in SUPPORTED_VERSIONS:
+        return Verification(str(path), False, version, (Issue(
+            "REPORT_018", f"định dạng phiên bản {version} chưa được hỗ trợ (chương trình đọc phiên bản "
+                          f"{', '.join(map(str, SUPPORTED_VERSIONS))}); hãy cập nhật SIPAS Desktop",
+            sheet=META),))
+    report(progress, 1, 4, "Kiểm tra mã SHA-256")
+    claimed, computed, data_sha = _check_digests(sheet_list, problems)
+    report(progress, 2, 4, "Đọc dữ liệu phiếu")
+    source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in sheets.get(FORM_SOURCE, [])[1:])
+    form, form_issues = form_from_source(source, _text(meta.get("form_id")) or "phieu")
+    problems += form_issues
+    content = parser.content(meta, form) if form is not None else None
+    if content is not None:
+        content = replace(content, extra_sheets=_extra_sheets(sheet_list))
+    problems += parser.issues
+    scores = None
+    warnings: list[Issue] = []
+    if content is not None and form is not None:
+        if (form.id, form.version) != (content.form_id, content.form_version):
+            problems.append(Issue("REPORT_032", f"phiếu nhúng là “{form.id}” phiên bản {form.version}, khác "
+                                  f"“{content.form_id}” phiên bản {content.form_version} ghi ở META",
+                                  sheet=META))
+        report(progress, 3, 4, "Tính lại chỉ số")
+        try:
+            scores = score(form, content.responses, breakdowns=breakdowns)
+        except UserError as exc:
+            problems.append(Issue(exc.code, exc.message, sheet=FORM_SOURCE))
+        if scores is not None:
+            _compare_indices(parser.stored_indices(), scores, problems)
+            valid = parser.int_of(meta, "valid_forms")
+            if valid is not None and valid != scores.valid_forms:
+                problems.append(Issue("REPORT_051", f"tệp ghi {valid} phiếu hợp lệ, tính lại được "
+                                      f"{scores.valid_forms}", sheet=META))
+            warnings += scores.warnings
+        if data_sha and data_sha != data_digest(content):
+            problems.append(Issue("REPORT_019", "mã dữ liệu data_sha256 không khớp với dữ liệu phiếu",
+                                  sheet=CHECKSUMS))
+    summary = None
+    if content is not None:
+        summary = ReportSummary(content.unit_code, content.unit_name, content.plan_id, content.plan_title,
+                                content.form_id, content.form_version, len(content.responses),
+                                scores.valid_forms if scores else None, scores.overall if scores else None,
+                                content.created_at.isoformat(), content.app_version)
+    intact = not problems
+    parsed = ReportFile(str(path), version, content, form, scores, claimed or "", data_sha or "") \
+        if intact and content is not None and form is not None and scores is not None else None
+    report(progress, 4, 4, "Xong")
+    return Verification(str(path), intact, version, tuple(problems), tuple(warnings), claimed, computed,
+                        data_sha, summary, parsed)
+
+
+def _extra_sheets(sheet_list: list[tuple[str, list[list[Any]]]]
+                  ) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
+    """The sheets between TRA_LOI and KIEM_TRA (see ReportContent.extra_sheets)."""
+    names = [n for n, _ in sheet_list]
+    if ANSWERS not in names:
+        return ()
+    after = sheet_list[names.index(ANSWERS) + 1:]
+    return tuple((n, tuple(tuple(r) for r in rows)) for n, rows in after if n != CHECKSUMS)
+
+
+def _compare_indices(stored: dict[tuple[str, str], float | None], scores: Scores,
+                     problems: list[Issue]) -> None:
+    expected: dict[tuple[str, str], float | None] = {}
+    expected.update({("index", i.id): i.index for i in scores.indices})
+    expected.update({("block", b.id): b.index for b in scores.blocks})
+    expected.update({("element", e.id): e.index for e in scores.elements})
+    expected.update({("criterion", c.id): c.index for c in scores.criteria})
+    expected.update({("expectation", x.question_id): x.index for x in scores.expectations})
+    for key, value in expected.items():
+        got = stored.get(key, "missing")
+        if got == "missing":
+            problems.append(Issue("REPORT_050", f"thiếu chỉ số {key[0]} “{key[1]}”", sheet=INDICES))
+        elif (got is None) != (value is None) or (
+                got is not None and value is not None and abs(got - value) > 0.00051):
+            problems.append(Issue("REPORT_050",
+                                  f"chỉ số {key[0]} “{key[1]}” ghi trong tệp ({got}) khác giá trị "
+                                  f"tính lại từ phiếu ({round2(value)})", sheet=INDICES))
