@@ -181,9 +181,13 @@ class FormsView(ttk.Frame):
         def done(result: Any) -> None:
             self.last_result = result
             self.reload()
-            text = tr("Đã in {n} phiếu ({first} – {last}, {pages} trang) vào {path}", n=result.forms,
-                      first=format_number(result.first), last=format_number(result.last), pages=result.pages,
-                      path=result.path)
+            if result.reprint:
+                text = tr("Đã in lại phiếu số {n} ({pages} trang) vào {path}", n=format_number(result.first),
+                          pages=result.pages, path=result.path)
+            else:
+                text = tr("Đã in {n} phiếu ({first} – {last}, {pages} trang) vào {path}", n=result.forms,
+                          first=format_number(result.first), last=format_number(result.last),
+                          pages=result.pages, path=result.path)
             if result.cover_path:
                 text += tr(". Danh sách giao phiếu (giữ riêng): {p}", p=result.cover_path)
             self.say(text)
