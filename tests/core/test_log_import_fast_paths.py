@@ -77,3 +77,12 @@ def test_a_cancelled_bulk_load_leaves_rows_and_indexes_as_they_were(app, tmp_pat
     with pytest.raises(CancelledError):
         log_io.commit_import(preview, progress=progress)
     assert _indexes() == indexes and db_checksum() == rows
+
+
+def test_re_import_in_many_small_chunks_sorts_new_changed_and_unchanged_rightly(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(log_io, "WRITE_CHUNK", 2)
+    log_io.import_log(write_mau06(tmp_path / "a.xlsx", [dossier(n, returned=None) for n in range(1, 6)]))
+    newer = [dossier(n, returned="09/03/2024" if n % 2 else None) for n in range(1, 9)]
+    result = log_io.import_log(write_mau06(tmp_path / "b.xlsx", newer))
+    assert (result.new, result.updated, result.unchanged) == (3, 3, 2)
+    assert log_services.count_dossiers() == 8

@@ -37,7 +37,9 @@ from sipas_desktop.core.tthc_log.importer import (
 from sipas_desktop.core.tthc_log.readers import open_spreadsheet
 from sipas_desktop.core.tthc_log.records import COMPARED, LogFilter, record_to_model_dict
 
-WRITE_CHUNK = 5000          # rows per executemany call: progress and cancel between chunks
+# Rows per executemany call (progress and Cancel between chunks); a chunk's codes are one
+# IN (…) list, so it stays under Windows' parameter limit.
+WRITE_CHUNK = min(5000, chunk_size(1))
 _INSERT_COLUMNS = [f.column_name for f in models.Dossier._meta.sorted_fields if f.name != "id"]
 _MODEL_KEYS = [c for c in _INSERT_COLUMNS if c not in ("created_at", "updated_at")]
 
@@ -143,32 +145,20 @@ def _stored_date(value: object) -> object:
     return value
 
 
-def _existing(codes: list[str]) -> dict[str, tuple]:
-    """code → (id, compared values as a DossierRecord holds them) for the dossiers of this file
-    already in the log.
-
-    Two queries for the whole file (all codes, then the matching rows by id in chunks), never
-    one per row.
-    """
-    con = database.connection()
-    if not con.execute("SELECT 1 FROM dossier LIMIT 1").fetchone():
-        return {}
-    wanted = set(codes)
-    id_list = [i for code, i in con.execute("SELECT code, id FROM dossier") if code in wanted]
+def _existing(con, codes: list[str]) -> dict[str, tuple]:
+    """code → (id, compared values as a DossierRecord holds them) for those of `codes` already in
+    the log: one query per chunk of codes through the unique index, never one per row."""
     found: dict[str, tuple] = {}
     cols = ", ".join(COMPARED)
-    size = chunk_size(1)
-    for start in range(0, len(id_list), size):
-        part = id_list[start:start + size]
-        marks = ",".join("?" * len(part))
-        for row in con.execute(f"SELECT id, code, {cols} FROM dossier WHERE id IN ({marks})", part):
-            values = list(row[2:])
-            for i in _COMPARED_DATES:
-                if values[i] is not None:
-                    values[i] = _stored_date(values[i])
-            for i in _COMPARED_BOOLS:
-                values[i] = bool(values[i])
-            found[row[1]] = (row[0], tuple(values))
+    marks = ",".join("?" * len(codes))
+    for row in con.execute(f"SELECT id, code, {cols} FROM dossier WHERE code IN ({marks})", codes):
+        values = list(row[2:])
+        for i in _COMPARED_DATES:
+            if values[i] is not None:
+                values[i] = _stored_date(values[i])
+        for i in _COMPARED_BOOLS:
+            values[i] = bool(values[i])
+        found[row[1]] = (row[0], tuple(values))
     return found
 
 
@@ -201,31 +191,31 @@ def _db_row(record) -> list[object]:
     return values
 
 
-def _write(con, records: list, existing: dict[str, tuple],
-           progress: Progress | None) -> tuple[int, int, int]:
-    """Insert the new dossiers, update the changed ones, chunk by chunk (memory stays flat);
-    returns (new, updated, unchanged)."""
+def _write(con, records: list, look_up: bool, progress: Progress | None) -> tuple[int, int, int]:
+    """Insert the new dossiers and update the changed ones, chunk by chunk (memory stays flat);
+    returns (new, updated, unchanged). `look_up` False: the log was empty, all are new."""
     now = str(datetime.now())
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
     new = updated = unchanged = 0
     total = len(records)
-    for n, record in enumerate(records, start=1):
-        old = existing.get(record.code)
-        if old is None:
-            inserts.append((*_db_row(record), now, now))
-        elif _compared(record) == old[1]:
-            unchanged += 1
-        else:
-            updates.append((*_db_row(record), now, old[0]))
-        if len(inserts) >= WRITE_CHUNK or len(updates) >= WRITE_CHUNK or n == total:
-            if inserts:
-                con.executemany(_INSERT_SQL, inserts)
-            if updates:
-                con.executemany(_UPDATE_SQL, updates)
-            new, updated = new + len(inserts), updated + len(updates)
-            inserts, updates = [], []
-            report(progress, n, total, "Đang ghi vào sổ…")
+    for start in range(0, total, WRITE_CHUNK):
+        chunk = records[start:start + WRITE_CHUNK]
+        existing = _existing(con, [r.code for r in chunk]) if look_up else {}
+        inserts: list[tuple] = []
+        updates: list[tuple] = []
+        for record in chunk:
+            old = existing.get(record.code)
+            if old is None:
+                inserts.append((*_db_row(record), now, now))
+            elif _compared(record) == old[1]:
+                unchanged += 1
+            else:
+                updates.append((*_db_row(record), now, old[0]))
+        if inserts:
+            con.executemany(_INSERT_SQL, inserts)
+        if updates:
+            con.executemany(_UPDATE_SQL, updates)
+        new, updated = new + len(inserts), updated + len(updates)
+        report(progress, start + len(chunk), total, "Đang ghi vào sổ…")
     return new, updated, unchanged
 
 
@@ -252,15 +242,14 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
     con = database.connection()
     with atomic():
         report(progress, 0, total, "Đang so sánh với sổ hiện có…")
-        existing = _existing([r.code for r in records])
+        held = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
         # A bulk load into a small log: build the secondary indexes once at the end instead of
         # updating eight B-trees per row (SQLite DDL is transactional: a rollback restores them).
-        coming = total - len(existing)
-        held = con.execute("SELECT COUNT(*) FROM dossier").fetchone()[0]
-        indexes = _secondary_indexes(con) if coming >= BULK_REINDEX_ROWS and coming > held else []
+        bulk = total - held >= BULK_REINDEX_ROWS
+        indexes = _secondary_indexes(con) if bulk else []
         for name, _sql in indexes:
             con.execute(f'DROP INDEX "{name}"')
-        new, updated, unchanged = _write(con, records, existing, progress)
+        new, updated, unchanged = _write(con, records, held > 0, progress)
         for _name, sql in indexes:
             con.execute(sql)
         models.AuditEntry.create(user=user, action="nhap_so", entity="dossier", entity_id="",
