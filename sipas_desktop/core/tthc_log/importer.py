@@ -344,6 +344,13 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
     c_channel = columns.get("channel")
     c_in_prov = columns.get("in_province")
     mapped_cols = sorted(set(columns.values()))
+    # Every DossierRecord field with its default: a row starts as a copy (one C-level call).
+    template: dict[str, Any] = {
+        "code": "", "procedure_name": "", "applicant_name": "", "received_date": None,
+        "field_name": "", "quantity": 1, "applicant_type": "ca_nhan", "address": "", "phone": "",
+        "agency": "", "due_date": None, "transferred_date": None, "result_in_date": None,
+        "returned_date": None, "channel": "truc_tiep", "in_province": True, "birth_date": None,
+        "result_method": "", "notes": "", "source": ctx.source}
     step = 2000
     total = max(total_rows - layout.data_start, 0)
 
@@ -381,7 +388,7 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                 issues.append(Issue("LOG_IMP_120", f"bỏ qua dòng chỉ có “{texts[:60]}”", Level.WARNING,
                                     sheet, row_no))
                 continue
-        values: dict[str, Any] = {}
+        values = template.copy()
         row_issues: list[Issue] = []
         for key, col in plain_cols:
             values[key] = clean_text(row[col])
@@ -406,11 +413,11 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                 values[key] = None
         if c_addr_phone is not None:
             address, phone = split_address_phone(clean_text(row[c_addr_phone]))
-            if not values.get("address"):
+            if not values["address"]:
                 values["address"] = address
-            if not values.get("phone"):
+            if not values["phone"]:
                 values["phone"] = phone
-        if values.get("phone"):
+        if values["phone"]:
             values["phone"] = normalise_phone(values["phone"])
         if c_quantity is not None:
             raw = row[c_quantity]
@@ -426,7 +433,7 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                     values["quantity"] = 0
                     row_issues.append(Issue("LOG_IMP_102", f"số lượng “{clean_text(raw)}” không phải số "
                                             "nguyên", Level.ERROR, sheet, row_no, label["quantity"]))
-        name = values.get("applicant_name", "")
+        name = values["applicant_name"]
         applicant_type = None
         if c_type is not None:
             raw_type = cached_text(row[c_type])
@@ -453,7 +460,7 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                                             "coi là trực tiếp", Level.WARNING, sheet, row_no,
                                             label["channel"]))
         if channel is None:
-            notes = values.get("notes", "")
+            notes = values["notes"]
             if notes:
                 channel = notes_channel_cache.get(notes, "?")
                 if channel == "?":
@@ -470,22 +477,16 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                                             Level.WARNING, sheet, row_no, label["in_province"]))
                 else:
                     in_province, explicit_province = known, True
-        field_name = values.get("field_name", "")
-        procedure = values.get("procedure_name", "")
-        if not field_name and procedure:
+        procedure = values["procedure_name"]
+        if not values["field_name"] and procedure:
             field_name = field_cache.get(procedure)
             if field_name is None:
                 field_name = field_cache[procedure] = nfc(ctx.field_of_procedure(procedure) or "")
-        record = DossierRecord(
-            code=values.get("code", ""), procedure_name=procedure, applicant_name=name,
-            received_date=values.get("received_date"), field_name=field_name,
-            quantity=values.get("quantity", 1), applicant_type=applicant_type,
-            address=values.get("address", ""), phone=values.get("phone", ""),
-            agency=values.get("agency", ""), due_date=values.get("due_date"),
-            transferred_date=values.get("transferred_date"), result_in_date=values.get("result_in_date"),
-            returned_date=values.get("returned_date"), channel=channel, in_province=in_province,
-            birth_date=values.get("birth_date"), result_method=values.get("result_method", ""),
-            notes=values.get("notes", ""), source=ctx.source)
+            values["field_name"] = field_name
+        values["applicant_type"] = applicant_type
+        values["channel"] = channel
+        values["in_province"] = in_province
+        record = DossierRecord(**values)
         row_issues.extend(validate_record(record, sheet=sheet, row=row_no))
         index = len(records)
         code = record.code
