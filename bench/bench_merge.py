@@ -146,8 +146,19 @@ def run_merge(folder: Path, workers: int) -> dict[str, object]:
     result = merge.merge_files([folder], options)
     seconds = time.perf_counter() - started
     own, child = _peak_mb()
+    outputs: dict[str, float] = {}
+    if workers == 1:        # the outputs once, after the measured merge (their own figures)
+        from sipas_desktop.core.reporting import merge_summary
+        from sipas_desktop.core.reporting.bao_cao_pdf import render_pdf
+
+        started = time.perf_counter()
+        merge_summary.write_summary_xlsx(result, OUT / "merge_summary.xlsx")
+        outputs["summary_xlsx_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        render_pdf(merge_summary.build_document(result), OUT / "merge_bao_cao.pdf")
+        outputs["bao_cao_pdf_seconds"] = time.perf_counter() - started
     counts = result.counts()
-    return {"seconds": seconds, "files": len(result.files), "accepted": counts["accepted"],
+    return {"seconds": seconds, **outputs, "files": len(result.files), "accepted": counts["accepted"],
             "not_accepted": len(result.files) - counts["accepted"], "forms": result.pooled.valid_forms
             if result.pooled else 0, "overall_pooled": result.overall_pooled,
             "overall_mean": result.overall_mean, "peak_mb": own, "children_peak_mb": child,
@@ -189,6 +200,8 @@ def main() -> dict[str, object]:
           f"bộ nhớ đỉnh {merge2['peak_mb']:.0f} MB (+ 2 × {merge2['children_peak_mb']:.0f} MB tiến trình con "
           f"= {peak2:.0f} MB)   = {figures['ratio_merge2_vs_read']:.2f} × đọc 1 tiến trình, "
           f"{figures['ratio_merge2_vs_read2']:.2f} × đọc 2 tiến trình")
+    print(f"  bảng tổng hợp .xlsx {merge1['summary_xlsx_seconds']:.1f} s, báo cáo PDF "
+          f"{merge1['bao_cao_pdf_seconds']:.1f} s (sau lần đo tổng hợp)")
     print(f"  tệp nhận {merge1['accepted']}/{merge1['files']}, phiếu hợp lệ {merge1['forms']}, chỉ số gộp "
           f"{merge1['overall_pooled']:.2f}, trung bình đơn vị {merge1['overall_mean']:.2f}")
     return figures
