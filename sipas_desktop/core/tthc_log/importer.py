@@ -411,14 +411,14 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
                     row_issues.append(Issue("LOG_IMP_101", str(exc), Level.ERROR, sheet, row_no, label[key]))
             except TypeError:
                 values[key] = None
+        if values["phone"]:  # from a phone column; a phone split off an address is already clean
+            values["phone"] = normalise_phone(values["phone"])
         if c_addr_phone is not None:
             address, phone = split_address_phone(clean_text(row[c_addr_phone]))
             if not values["address"]:
                 values["address"] = address
             if not values["phone"]:
                 values["phone"] = phone
-        if values["phone"]:
-            values["phone"] = normalise_phone(values["phone"])
         if c_quantity is not None:
             raw = row[c_quantity]
             if raw is None or raw == "":
