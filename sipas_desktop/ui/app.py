@@ -78,7 +78,7 @@ AREAS: list[Area] = [
          "sipas_desktop.ui.views.plan_sample:PlanSampleView"),
     Area("forms", "Phiếu khảo sát (in phiếu)",
          "In phiếu khảo sát theo mẫu phiếu của kế hoạch cho từng người trong danh sách mẫu.",
-         "sipas_desktop.ui.views.forms:FormsView"),
+         "sipas_desktop.ui.views.forms_print:FormsPrintView"),
     Area("entry", "Nhập phiếu",
          "Nhập phiếu đã thu về, nhập hai lần để đối chiếu, theo dõi phiếu đã phát, đã thu.",
          "sipas_desktop.ui.views.entry:EntryView"),
