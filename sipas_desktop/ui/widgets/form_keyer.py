@@ -295,6 +295,9 @@ class FormKeyer(ttk.Frame):
             return None
         if event.state & 0x4:
             return None
+        if self.current is None or self.current.id != qid:   # a click put the focus elsewhere
+            self._go(self.position)
+            return "break"
         self.on_key()
         entry = self.rows[qid].entry
         assert entry is not None
