@@ -280,36 +280,3 @@ def test_one_hundred_scripted_forms_time_and_keystrokes(entry, capsys):
         print(f"\n100 sipas-2017 forms keyed by events: {elapsed:.1f} s; keys/form {max(keys)} "
               f"(answers {len(form.questions)}); next form ready: max {max(ready):.1f} ms")
 
-
-def test_the_print_view_prints_continues_numbering_reprints_and_imports(ctx, commune, window, tmp_path):
-    import subprocess
-
-    from openpyxl import load_workbook
-
-    from sipas_desktop.core.forms import load_form
-    from sipas_desktop.ui.views.forms import FormsView
-
-    view = FormsView(window, ctx)
-    view.pack(fill="both", expand=True)
-    pump(window)
-    assert view.survey is None and "--form" in view.context_var.get()      # no plan names a form
-    view.choose_form("xa-rut-gon-2024")
-    assert view.survey.form.id == "xa-rut-gon-2024" and view.start_var.get() == "1"
-    view.count_var.set("3")
-    ctx.jobs.wait(view.print_forms(tmp_path / "a.pdf"))
-    assert view.last_result.first == 1 and view.last_result.last == 3
-    assert view.last_result.cover_path is not None and view.last_result.cover_path.exists()
-    assert view.start_var.get() == "4" and len(view.table.get_children()) == 1
-    view.reprint_var.set(format_number(2))
-    ctx.jobs.wait(view.reprint(tmp_path / "b.pdf"))
-    text = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True).stdout
-    assert f"Phiếu số: {format_number(2)}" in text and len(view.table.get_children()) == 2
-    template = view.write_template(tmp_path / "mau.xlsx")
-    wb = load_workbook(template)
-    form = load_form("xa-rut-gon-2024")
-    wb["Phiếu"].append([format_number(3), form.id, form.version]
-                       + [4 if q.type == "scale" else 1 if q.is_choice else "" for q in form.questions])
-    wb.save(template)
-    ctx.jobs.wait(view.import_file(template))
-    assert view.last_result.imported == 1
-    assert get_response("", "18352", 3).source == "import:mau.xlsx"
