@@ -57,7 +57,6 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT License"
 !define MUI_LANGDLL_REGISTRY_KEY "${APPKEY}"
 !define MUI_LANGDLL_REGISTRY_VALUENAME "InstallerLanguage"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\SIPAS.exe"
-!define MUI_UNCOMPONENTSPAGE_NODESC
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -65,6 +64,8 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT License"
 !insertmacro MUI_PAGE_FINISH
 
 !insertmacro MUI_UNPAGE_CONFIRM
+!define MUI_COMPONENTSPAGE_NODESC
+!define MUI_COMPONENTSPAGE_TEXT_TOP "$(DataPageTop)"
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 
@@ -77,8 +78,10 @@ LangString RunningMsg ${LANG_VIETNAMESE} "SIPAS Desktop đang chạy. Hãy đón
 LangString RunningMsg ${LANG_ENGLISH} "SIPAS Desktop is running. Close it (Tệp › Thoát), then press Retry."
 LangString ProgramSection ${LANG_VIETNAMESE} "Chương trình SIPAS Desktop"
 LangString ProgramSection ${LANG_ENGLISH} "SIPAS Desktop program"
-LangString DataSection ${LANG_VIETNAMESE} "Xóa cả dữ liệu: cơ sở dữ liệu, bản sao lưu, nhật ký (không lấy lại được)"
-LangString DataSection ${LANG_ENGLISH} "Also delete the data: database, backups, logs (cannot be undone)"
+LangString DataSection ${LANG_VIETNAMESE} "Xóa cả dữ liệu (không lấy lại được)"
+LangString DataSection ${LANG_ENGLISH} "Also delete the data (cannot be undone)"
+LangString DataPageTop ${LANG_VIETNAMESE} "Dữ liệu (cơ sở dữ liệu, bản sao lưu, nhật ký ở ${DATADIR}) được giữ lại để cài lại sau, trừ khi đánh dấu ô “Xóa cả dữ liệu”."
+LangString DataPageTop ${LANG_ENGLISH} "The data (database, backups, logs in ${DATADIR}) is kept for a later reinstall unless you tick “Also delete the data”."
 LangString UninstallLink ${LANG_VIETNAMESE} "Gỡ cài đặt SIPAS Desktop"
 LangString UninstallLink ${LANG_ENGLISH} "Uninstall SIPAS Desktop"
 LangString DataKept ${LANG_VIETNAMESE} "Dữ liệu được giữ lại ở ${DATADIR}."
@@ -127,6 +130,9 @@ Section "!$(ProgramSection)" SecProgram
 
   WriteRegStr HKCU "${APPKEY}" "InstallDir" "$INSTDIR"
   WriteRegStr HKCU "${APPKEY}" "Version" "${VERSION}"
+  ; MUI saves the language only when its file-copy page is left, which a silent install never
+  ; shows: save it here so the uninstaller speaks the same language.
+  WriteRegStr HKCU "${APPKEY}" "InstallerLanguage" "$LANGUAGE"
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayName" "${APPNAME}"
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTKEY}" "Publisher" "${APPNAME}"
