@@ -161,6 +161,7 @@ class MainWindow(ttk.Frame):
         self.file_menu.add_command(label=tr("Sao lưu và khôi phục…"), accelerator="Ctrl+B",
                                    command=self.open_backup)
         self.file_menu.add_command(label=tr("Khai báo đơn vị…"), command=self.open_first_run)
+        self.file_menu.add_command(label=tr("Đơn vị hành chính…"), command=self.open_units, underline=4)
         self.file_menu.add_separator()
         self.file_menu.add_command(label=tr("Thoát"), accelerator="Ctrl+Q", command=self.quit_app)
         menubar.add_cascade(label=tr("Tệp"), menu=self.file_menu, underline=0)
@@ -277,6 +278,15 @@ class MainWindow(ttk.Frame):
         from sipas_desktop.ui.dialogs.first_run import FirstRunWizard
 
         dialog = FirstRunWizard(self.toplevel, self.ctx)
+        self.last_dialog = dialog
+        if self.ctx.modal:
+            dialog.show()
+        return dialog
+
+    def open_units(self) -> tkinter.Misc:
+        from sipas_desktop.ui.dialogs.units import UnitsDialog
+
+        dialog = UnitsDialog(self.toplevel, self.ctx)
         self.last_dialog = dialog
         if self.ctx.modal:
             dialog.show()

@@ -210,16 +210,16 @@ class FormsPrintView(ttk.Frame):
 
     def _build_files_row(self) -> None:
         # Packed at the bottom before the table, so a small window squeezes the table, not this row.
-        row = ttk.Frame(self)
-        row.pack(side="bottom", fill="x", pady=(8, 0))
-        ttk.Label(row, text=tr("4. Kết quả phiếu từ nơi khác (kiosk, biểu mẫu trên mạng):")).pack(side="left")
+        row = ttk.Labelframe(self, padding=(10, 6),
+                             text=tr("4. Kết quả phiếu từ nơi khác (kiosk, biểu mẫu trên mạng, đơn vị bạn)"))
+        row.pack(side="bottom", fill="x", pady=(6, 0))
         self.file_buttons = [
             ttk.Button(row, text=tr(label), bootstyle="secondary-outline", command=command)
             for label, command in (("Tạo tệp Excel mẫu…", self.write_template),
                                    ("Nhập kết quả từ tệp… (Ctrl+I)", self.import_responses),
                                    ("Xuất kết quả đã nhập… (Ctrl+E)", self.export_responses))]
         for button in self.file_buttons:
-            button.pack(side="left", padx=(8, 0))
+            button.pack(side="left", padx=(0, 8))
 
     def _build_printed_box(self) -> None:
         box = ttk.Labelframe(self, text=tr("3. Các số đã in · in lại một số (phiếu hỏng, mất)"),
