@@ -2,8 +2,9 @@
 
 Drives the real GUI over a throw-away data folder: first run, the empty log, an import with
 problems (preview, column mapping), the log with demo data, search and filters, the dossier
-form (and its validation), backup, about. Each state is captured with ImageMagick's `import`
-(the region of the main window, so dialogs are seen over it) into docs/user-guide/images/.
+form (and its validation), backup, about, the print screen and the units dialog. Each state is
+captured with ImageMagick's `import` (the region of the main window, so dialogs are seen over it)
+into docs/user-guide/images/.
 Dialogs are built non-modal (ctx.modal = False) so that the script never waits for a click.
 """
 
@@ -185,7 +186,10 @@ def _run(folder: Path) -> int:
     snap(root, "15-danh-muc", catalogue)
     catalogue.close()
 
-    # 11. A file that is not a spreadsheet: the message box a user sees.
+    # 11. Printing numbered forms (with a plan and its sample), and the units dialog.
+    forms_and_units(root, window, folder)
+
+    # 12. A file that is not a spreadsheet: the message box a user sees.
     fake = folder / "bao-cao.xlsx"
     fake.write_text("không phải bảng tính", encoding="utf-8")
     settle(root, window, log.import_file(fake))
@@ -199,6 +203,55 @@ def _run(folder: Path) -> int:
     box._toplevel.destroy()
     root.destroy()
     return 0
+
+
+def forms_and_units(root, window, folder: Path) -> None:
+    """The print screen after a first print run and a reprint; the units dialog with an old
+    district, its commune, and the problems of an import that was refused."""
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from sipas_desktop.core.services import plans
+
+    plans.create_plan("Kế hoạch tự khảo sát sự hài lòng năm 2025", date(2025, 1, 2), date(2025, 12, 31),
+                      "sipas-2023", individuals=15, organizations=10)
+    plans.draw_sample(2025)
+    view = window.show_area("forms")
+    view.open_path = lambda _path: None
+    view.count_var.set("20")
+    settle(root, window, view.print_new(folder / "phieu-so-000001-000020.pdf"))
+    view.reprint_var.set("000007")
+    settle(root, window, view.reprint(folder / "phieu-in-lai-so-000007.pdf"))
+    view.count_box.focus_set()
+    snap(root, "16-in-phieu")
+
+    units = window.open_units()
+    units.geometry(f"1060x720+{root.winfo_rootx() + 110}+{root.winfo_rooty() + 30}")
+    units.tree.selection_set("42")
+    root.update()
+    units.code_var.set("432")
+    units.name_var.set("Huyện Nghi Xuân")
+    units.add()
+    root.update()
+    units.code_var.set("43201")
+    units.name_var.set("Xã Xuân Hội")
+    units.add()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    sheet.append(["Mã", "Tên", "Loại", "Mã cấp trên"])
+    sheet.append(["43202", "Xã Xuân Trường", "Xã", "432"])
+    sheet.append(["43203", "Xã Xuân Đan", "làng", "432"])
+    sheet.append(["43204", "Thị trấn Xuân An", "Thị trấn", "433"])
+    book.save(folder / "don-vi-cu.xlsx")
+    units.import_file(folder / "don-vi-cu.xlsx")
+    units.reveal("43201")
+    root.update()
+    units.tree.see("43201")  # again, now that the list of problems has made the tree shorter
+    snap(root, "17-don-vi-hanh-chinh", units)
+    units.close()
+    window.show_area("log")
 
 
 if __name__ == "__main__":
