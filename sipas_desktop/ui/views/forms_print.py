@@ -322,8 +322,17 @@ class FormsPrintView(ttk.Frame):
             self._shown_key = key
             self.count_var.set(str(ov.suggested_count))
             self.start_var.set(format_number(ov.next_number))
-            self.cover_var.set(bool(ov.sample_people))
-        if ov.sample_people:
+            self.cover_var.set(bool(ov.sample_people) and self.cover_allowed)
+        if not self.cover_allowed:
+            # services.forms pairs the sample's people with a run's numbers from the first person
+            # on, so only a plan's first run gets a cover list that names the right people.
+            self.cover_var.set(False)
+            self.cover_check.configure(state="disabled")
+            self.cover_note_var.set(tr(
+                "Danh sách giao phiếu chỉ in được cùng lần in đầu tiên (từ số {first}); các lần in sau "
+                "không in kèm. Ghi tay người nhận các số in thêm.",
+                first=format_number(min(r.first for r in ov.ranges if r.kind == "print"))))
+        elif ov.sample_people:
             self.cover_note_var.set(tr(
                 "Có họ tên, địa chỉ, điện thoại của {n} người trong danh sách mẫu (thông tin cá nhân): "
                 "bảo quản riêng, không gửi kèm phiếu, không gửi lên cấp trên.",
@@ -334,6 +343,11 @@ class FormsPrintView(ttk.Frame):
                 "riêng như tài liệu có thông tin cá nhân."))
         self.update_preview()
         self._show_next_step()
+
+    @property
+    def cover_allowed(self) -> bool:
+        """The cover list is offered with the first print run of a plan and unit only."""
+        return self.overview is not None and self.overview.printed == 0
 
     def _show_form(self, form: Form) -> None:
         questions = len(form.questions)
@@ -460,7 +474,8 @@ class FormsPrintView(ttk.Frame):
         out = Path(path) if path is not None else self.ask_save_path(tr("Lưu tệp phiếu để in"), name)
         if out is None:
             return None
-        cover = out.with_name(out.stem + COVER_SUFFIX + ".pdf") if self.cover_var.get() else None
+        cover = out.with_name(out.stem + COVER_SUFFIX + ".pdf") \
+            if self.cover_var.get() and self.cover_allowed else None
         start = first if self.start_var.get().strip() else None
         return self._run(tr("In {n} phiếu", n=format_int(count)), out,
                          {"count": count, "start": start, "cover_list": cover})
@@ -663,7 +678,8 @@ class FormsPrintView(ttk.Frame):
 
     def toggle_cover(self) -> None:
         if self.overview is not None:
-            self.cover_var.set(not self.cover_var.get())
+            if self.cover_allowed:
+                self.cover_var.set(not self.cover_var.get())
             self.cover_check.focus_set()
 
     def commands(self) -> list[Command]:
