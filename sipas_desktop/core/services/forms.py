@@ -114,7 +114,10 @@ def survey_context(form_id: str | None = None) -> SurveyContext:
                          office.unit.name, office.unit.parent_name, form)
 
 
-def _cover_rows(numbers: list[int]) -> list[forms_pdf.CoverRow]:
+def _cover_rows(plan_id: str, unit_code: str, numbers: list[int]) -> list[forms_pdf.CoverRow]:
+    """Number → sampled person. The k-th person of the sample list (in order, active entries)
+    gets the k-th number ever printed for this plan and unit, so later print runs continue the
+    list instead of starting again at its first person."""
     try:
         from sipas_desktop.core.services.plans import sample_view_or_none
     except ImportError:
@@ -122,9 +125,12 @@ def _cover_rows(numbers: list[int]) -> list[forms_pdf.CoverRow]:
     else:
         view = sample_view_or_none()
     people = [e for e in view.entries if e.active] if view is not None else []
+    printed = [r.first for r in responses.issued_ranges(plan_id, unit_code) if r.kind == "print"]
+    base = min(printed + numbers)
     rows = []
-    for i, number in enumerate(numbers):
-        if i < len(people):
+    for number in numbers:
+        i = number - base
+        if 0 <= i < len(people):
             e = people[i]
             rows.append(forms_pdf.CoverRow(number, e.applicant_name, e.address, e.phone, e.code))
         else:
@@ -178,6 +184,7 @@ def print_forms(out: Path | str, *, count: int = 1, start: int | None = None, re
         staged.unlink(missing_ok=True)
     cover_path = None
     if cover_list is not None:
-        cover_path = forms_pdf.render_cover_list(job, _cover_rows(numbers), Path(cover_list))
+        cover_path = forms_pdf.render_cover_list(job, _cover_rows(ctx.plan_id, ctx.unit_code, numbers),
+                                                Path(cover_list))
     return PrintOutcome(out, numbers[0], numbers[-1], len(numbers), result.pages, result.pages_per_form,
                         time.perf_counter() - began, reprint is not None, cover_path, ctx)

@@ -323,16 +323,7 @@ class FormsPrintView(ttk.Frame):
             self.count_var.set(str(ov.suggested_count))
             self.start_var.set(format_number(ov.next_number))
             self.cover_var.set(bool(ov.sample_people) and self.cover_allowed)
-        if not self.cover_allowed:
-            # services.forms pairs the sample's people with a run's numbers from the first person
-            # on, so only a plan's first run gets a cover list that names the right people.
-            self.cover_var.set(False)
-            self.cover_check.configure(state="disabled")
-            self.cover_note_var.set(tr(
-                "Danh sách giao phiếu chỉ in được cùng lần in đầu tiên (từ số {first}); các lần in sau "
-                "không in kèm. Ghi tay người nhận các số in thêm.",
-                first=format_number(min(r.first for r in ov.ranges if r.kind == "print"))))
-        elif ov.sample_people:
+        if ov.sample_people:
             self.cover_note_var.set(tr(
                 "Có họ tên, địa chỉ, điện thoại của {n} người trong danh sách mẫu (thông tin cá nhân): "
                 "bảo quản riêng, không gửi kèm phiếu, không gửi lên cấp trên.",
@@ -346,8 +337,8 @@ class FormsPrintView(ttk.Frame):
 
     @property
     def cover_allowed(self) -> bool:
-        """The cover list is offered with the first print run of a plan and unit only."""
-        return self.overview is not None and self.overview.printed == 0
+        """The cover list goes with any print run: later runs continue the sample list in order."""
+        return self.overview is not None
 
     def _show_form(self, form: Form) -> None:
         questions = len(form.questions)
