@@ -42,7 +42,8 @@ SORTS = {
 }
 
 
-def _where(query: pw.ModelSelect, flt: LogFilter | None) -> pw.ModelSelect:
+def where_filter(query: pw.ModelSelect, flt: LogFilter | None) -> pw.ModelSelect:
+    """Apply the grid's filter to a Dossier query (also used by the export of a filtered log)."""
     if flt is None:
         return query
     term = fold(flt.text)
@@ -67,7 +68,7 @@ def _where(query: pw.ModelSelect, flt: LogFilter | None) -> pw.ModelSelect:
 
 
 def count_dossiers(flt: LogFilter | None = None) -> int:
-    return _where(D.select(), flt).count()
+    return where_filter(D.select(), flt).count()
 
 
 _ROW_COLUMNS = (D.id, D.code, D.applicant_name, D.applicant_type, D.procedure_name, D.field_name,
@@ -79,7 +80,7 @@ def query_dossiers(flt: LogFilter | None = None, *, sort: str = "received_date",
     """One page of the log for the grid, in the requested order (names in Vietnamese order)."""
     column = SORTS.get(sort, D.received_date)
     order = [column.desc() if descending else column.asc(), D.id.desc() if descending else D.id.asc()]
-    query = _where(D.select(*_ROW_COLUMNS), flt).order_by(*order).offset(offset).limit(limit)
+    query = where_filter(D.select(*_ROW_COLUMNS), flt).order_by(*order).offset(offset).limit(limit)
     return [DossierRow(*row) for row in query.tuples()]
 
 

@@ -129,10 +129,10 @@ def _cell_value(key: str, row: dict[str, Any], number: int) -> Any:
 
 def _dossier_rows(flt: LogFilter | None) -> tuple[int, Iterator[dict[str, Any]]]:
     from sipas_desktop.core import models
-    from sipas_desktop.core.services.log import _where  # the grid's own filter, not a copy
+    from sipas_desktop.core.services.log import where_filter  # the grid's own filter, not a copy
 
     D = models.Dossier
-    query = _where(D.select(*[getattr(D, f) for f in _ROW_FIELDS]), flt)
+    query = where_filter(D.select(*[getattr(D, f) for f in _ROW_FIELDS]), flt)
     count = query.count()
     ordered = query.order_by(D.received_date, D.code, D.id)
     return count, (dict(zip(_ROW_FIELDS, r, strict=True)) for r in ordered.tuples().iterator())
