@@ -211,7 +211,9 @@ def _accepted(path: Path, size: int, verification: exchange.Verification) -> Fil
                               f"{content.form_version}; chỉ số được tính lại theo phiếu nhúng trong tệp.",
                               Level.WARNING))
         scores = report.scores
-    elif _normalised(source) == _normalised(content.form_source):
+    elif _normalised(source) == _normalised(content.form_source) or \
+            scoring_signature(form) == scoring_signature(report.form):
+        # Same text, or only comments and wording differ: the scores cannot differ.
         scores = report.scores
     else:
         differs = True
@@ -229,6 +231,14 @@ def _accepted(path: Path, size: int, verification: exchange.Verification) -> Fil
                     content.quality, report.data_sha256, content.created_at.isoformat())
     kind = KIND_AGGREGATE if sources else KIND_REPORT
     return FileOutcome(str(path), size, kind, True, "", (), tuple(warnings), header, part, sources, differs)
+
+
+def scoring_signature(form: Form) -> tuple[object, ...]:
+    """Everything of a questionnaire that can change a figure: questions (id, type, codes, skips,
+    ranges, which section), the no-answer code and the scoring rules. Not the wording."""
+    questions = tuple((q.id, q.type, q.codes, q.skip_if, q.min, q.max, q.section) for q in form.questions)
+    first = tuple(q.id for q in form.sections[0].questions) if form.sections else ()
+    return questions, first, form.no_answer_code, form.scoring
 
 
 def _normalised(text: str) -> str:

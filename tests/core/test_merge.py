@@ -155,6 +155,18 @@ def test_an_embedded_questionnaire_with_looser_rules_is_rescored_with_the_office
     assert result.units[0].overall < declared
 
 
+def test_an_embedded_questionnaire_differing_only_in_wording_is_accepted_without_rescoring(app, tmp_path):
+    data = md.content(md.COMMUNES[1], seed=5)
+    lines = data.form_source.split("\n")
+    reworded = "\n".join(["# Bản chép lại phiếu của xã, sửa lời dẫn.", *lines]).replace(
+        'title = "', 'title = "(Bản xã) ', 1)
+    assert reworded != data.form_source
+    path = md.write(tmp_path, "18100.xlsx", replace(data, form_source=reworded))
+    entry = merge.merge_files([path], _options()).files[0]
+    assert entry.status is Status.ACCEPTED
+    assert entry.warnings == () and entry.outcome.form_source_differs is False
+
+
 def test_a_plan_file_sent_by_mistake_is_recognised(app, tmp_path):
     from sipas_desktop.core import plan_file, plans
 
