@@ -47,17 +47,39 @@ from sipas_desktop.core.scoring import Response, Scores, round2, score
 
 
 def _read_sheets(path: Path) -> tuple[list[tuple[str, list[list[Any]]]], list[Issue]]:
-    from python_calamine import CalamineWorkbook
+    """Every sheet as rows from A1 (empty cells ""), with calamine or, where its compiled module
+    does not load (wine, odd platforms, SIPAS_NO_CALAMINE=1), with openpyxl."""
+    from sipas_desktop.core.tthc_log.readers import _calamine
 
     if not path.is_file():
         return [], [Issue("REPORT_010", f"không có tệp “{path}”")]
+    calamine = _calamine()
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in wb.sheet_names]
-    except Exception as exc:  # calamine raises its own types for zip/xml damage
+        if calamine is not None:
+            wb = calamine.CalamineWorkbook.from_path(str(path))
+            sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                      for name in wb.sheet_names]
+        else:
+            sheets = _read_sheets_openpyxl(path)
+    except Exception as exc:  # calamine/openpyxl raise their own types for zip/xml damage
         return [], [Issue("REPORT_011", f"không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx): {exc}")]
     return sheets, []
+
+
+def _read_sheets_openpyxl(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            rows = [["" if v is None else v for v in row]
+                    for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            sheets.append((ws.title, [r + [""] * (width - len(r)) for r in rows]))
+        return sheets
+    finally:
+        wb.close()
 
 
 def _num(value: Any) -> int | None:
