@@ -85,8 +85,7 @@ def complete_answers(form: Any) -> dict[str, Any]:
 
 
 def check_report_file(ctx: Any) -> str:
-    import openpyxl
-
+    from sipas_desktop.core import exchange
     from sipas_desktop.core.services import entry, results
 
     survey = entry.context()
@@ -98,11 +97,10 @@ def check_report_file(ctx: Any) -> str:
         entry.save_form(survey, number, answers, by="tự kiểm tra")
     target = ctx.folder / "bao-cao.xlsx"
     written = results.export_report_file(target)
-    book = openpyxl.load_workbook(written.path, read_only=True)
-    try:
-        sheets = book.sheetnames
-    finally:
-        book.close()
-    if written.forms != len(numbers) or not sheets:
-        raise Failure(f"tệp báo cáo ghi {written.forms} phiếu, trang tính: {', '.join(sheets)}")
-    return f"{written.forms} phiếu, {len(sheets)} trang tính"
+    check = exchange.verify_report_file(written.path)   # read back: openpyxl where calamine won't load
+    if not check.intact:
+        raise Failure("tệp báo cáo vừa ghi không kiểm tra được: "
+                      + "; ".join(str(p) for p in check.problems[:3]))
+    if written.forms != len(numbers) or check.summary.forms != len(numbers):
+        raise Failure(f"tệp báo cáo ghi {written.forms} phiếu, đọc lại được {check.summary.forms}")
+    return f"{written.forms} phiếu, đọc lại và kiểm tra toàn vẹn: đạt"
