@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
-from itertools import compress
-from operator import add, attrgetter, itemgetter, ne
+from itertools import compress, repeat
+from operator import add, attrgetter, itemgetter, ne, not_
 from typing import NamedTuple
 
 from sipas_desktop.core.errors import UserError
@@ -250,7 +250,6 @@ def text_key(value: str) -> str:
 _BATCH_KEY = dict(_ASCII_KEY)
 _BATCH_KEY[0] = "\x00"          # the separator of a batch survives the translation
 _SPACE_RUNS = re.compile(" {2,}")
-_SEPARATOR = re.compile(" ?\x00 ?")
 
 
 def text_keys(values: Sequence[str]) -> list[str]:
@@ -269,7 +268,11 @@ def text_keys(values: Sequence[str]) -> list[str]:
         if _NOT_LATIN.search(nfd):
             return [text_key(v) for v in values]
         joined = nfd.encode("ascii", "ignore").decode("ascii")
-    folded = _SEPARATOR.sub("\x00", _SPACE_RUNS.sub(" ", joined.translate(_BATCH_KEY)))
+    folded = joined.translate(_BATCH_KEY)
+    if "  " in folded:
+        folded = _SPACE_RUNS.sub(" ", folded)
+    # at most one space is left on each side of a separator: plain replaces beat a regex here
+    folded = folded.replace(" \x00", "\x00").replace("\x00 ", "\x00")
     return folded.strip(" ").split("\x00")
 
 
@@ -289,8 +292,11 @@ def phone_keys(values: Sequence[str]) -> list[str]:
     if not joined.isascii() or joined.count("\x00") != len(values) - 1:
         return [phone_key(v) for v in values]
     parts = _NOT_DIGIT_OR_SEPARATOR.sub("", joined).split("\x00")
-    return ["0" + d[2:] if len(d) >= 11 and d.startswith("84") else d if len(d) >= 6 else ""
-            for d in parts]
+    # Most numbers are ten digits starting with 0 and stay as they are; fix the others only.
+    for i in compress(range(len(parts)), map(ne, map(len, parts), repeat(10))):
+        d = parts[i]
+        parts[i] = "0" + d[2:] if len(d) >= 11 and d.startswith("84") else d if len(d) >= 6 else ""
+    return parts
 
 
 # --- eligibility and the population list ----------------------------------------------------
@@ -371,7 +377,12 @@ def _build_population(rows: Iterable[DossierRow], rules: Rules) -> Population:
     dropped: list[DossierRow] = []
     reasons: list[str] = []
     keep, drop, why = eligible.append, dropped.append, reasons.append
+    if not isinstance(rows, list):
+        rows = list(rows)
+    # The verdict for every field name of the log at once: a log has a handful of them.
     field_ok = _field_checker(rules)
+    in_plan = {name: field_ok(name) for name in set(map(itemgetter(7), rows))}
+    every_field = not rules.fields
     start, end, min_age = rules.window_from, rules.window_to, rules.min_age
     by_received = rules.window_basis == "received"
     direct, returned, in_province = rules.direct_only, rules.require_returned, rules.in_province_only
@@ -382,7 +393,7 @@ def _build_population(rows: Iterable[DossierRow], rules: Rules) -> Population:
             reason = NOT_HANDED_OVER
         elif when < start or when > end:
             reason = OUTSIDE_WINDOW
-        elif not field_ok(row[7]):
+        elif not (every_field or in_plan[row[7]]):
             reason = FIELD_NOT_IN_PLAN
         elif direct and row[9] != "truc_tiep":
             reason = ONLINE if row[9] == "truc_tuyen" else POSTAL
@@ -413,72 +424,75 @@ def _build_population(rows: Iterable[DossierRow], rules: Rules) -> Population:
 def deduplicate(rows: Sequence[DossierRow]) -> tuple[list[DossierRow], list[DossierRow], list[str]]:
     """One person per group of dossiers linked by (name, phone) or (name, address).
 
-    Only dossiers whose name key occurs more than once can be linked, so phones and addresses
-    are keyed for those alone. Each (name, phone) and (name, address) key remembers the first
-    dossier that had it; a dossier meeting a known key is linked to that one, linked dossiers go
-    through union-find, and each group is represented by its latest dossier (date received, then
-    code). Returns the representatives (in input order), the other dossiers, and for each of
-    those its representative's code. Keys are built column-wise with `map`, `Counter` and dict
-    look-ups (C code): this meets every eligible dossier of a log that may hold a million.
+    Returns the representatives (in input order), the other dossiers (in input order), and for
+    each of those its representative's code; each group is represented by its latest dossier
+    (date received, then code). Groups are the connected components of the two relations
+    "same name and phone" and "same name and address" (an empty phone or address links nobody).
+
+    This meets every eligible dossier of a log that may hold a million, so the work is done
+    column-wise by C code (`map`, `compress`, `Counter`, dict methods): only dossiers whose name
+    is shared can be linked; each relation labels a dossier with the first dossier of its class
+    (`dict.setdefault` keeps the first seen); classes of the phone relation that the address
+    relation joins are merged by union-find over class labels, which are few.
     """
     n = len(rows)
     name_keys = text_keys(list(map(itemgetter(3), rows)))
     counts = Counter(name_keys)
-    shared = [i for i in compress(range(n), map((1).__lt__, map(counts.__getitem__, name_keys)))
-              if name_keys[i]]
-    links: list[tuple[int, int]] = []
-    if shared:
-        names = [name_keys[i] + "\x00" for i in shared]
-        subset = [rows[i] for i in shared]
-        phones = phone_keys(list(map(itemgetter(6), subset)))
-        raw_addresses = list(map(itemgetter(5), subset))
-        distinct = list(set(raw_addresses))      # few: villages and streets repeat
-        address_of = dict(zip(distinct, text_keys(distinct), strict=True))
-        addresses = list(map(address_of.__getitem__, raw_addresses))
-        m = len(shared)
-        for seconds in (phones, addresses):
-            keys = list(map(add, names, seconds))                    # "name\x00phone"
-            first = dict(zip(reversed(keys), range(m - 1, -1, -1), strict=True))  # key → first
-            firsts = list(map(first.__getitem__, keys))
-            for j in compress(range(m), map(ne, firsts, range(m))):
-                if seconds[j]:                                        # no phone links nobody
-                    links.append((shared[firsts[j]], shared[j]))
-    if not links:
+    counts[""] = 0                                   # a dossier without a name links nobody
+    shared = list(compress(range(n), map((1).__lt__, map(counts.__getitem__, name_keys))))
+    if not shared:
         return list(rows), [], []
-    parent: dict[int, int] = {}
+    m = len(shared)
+    names = list(map(add, map(name_keys.__getitem__, shared), repeat("\x00", m)))
+    subset = list(map(rows.__getitem__, shared))
+    raw_addresses = list(map(itemgetter(5), subset))
+    distinct = list(set(raw_addresses))              # few: villages and streets repeat
+    address_of = dict(zip(distinct, text_keys(distinct), strict=True))
+    labels = []
+    for seconds in (phone_keys(list(map(itemgetter(6), subset))),
+                    list(map(address_of.__getitem__, raw_addresses))):
+        keys = list(map(add, names, seconds))
+        for j in compress(range(m), map(not_, seconds)):
+            keys[j] = f"\x01{j}"                     # no phone (address): a class of its own
+        first: dict[str, int] = {}
+        labels.append(list(map(first.setdefault, keys, range(m))))
+    by_phone, by_address = labels
+    # Address links that join two different phone classes: union-find over phone-class labels.
+    group = by_phone
+    crossing = list(compress(range(m), map(ne, by_phone, map(by_phone.__getitem__, by_address))))
+    if crossing:
+        parent: dict[int, int] = {}
 
-    def find(i: int) -> int:
-        root = i
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(i, i) != root:  # path compression keeps later look-ups short
-            parent[i], i = root, parent[i]
-        return root
+        def find(c: int) -> int:
+            while parent.get(c, c) != c:
+                parent[c] = parent.get(parent[c], parent[c])  # path halving
+                c = parent[c]
+            return c
 
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        parent.setdefault(ra, ra)
-        parent.setdefault(rb, rb)
-        if ra != rb:
-            parent[rb] = ra
-    best: dict[int, int] = {}
-    for i in parent:
-        root = find(i)
-        current = best.get(root)
-        if current is None or _FRAME_ORDER(rows[i]) > _FRAME_ORDER(rows[current]):
-            best[root] = i
-    representative_of = {i: best[find(i)] for i in parent}
-    keep: list[DossierRow] = []
-    dropped: list[DossierRow] = []
-    representative: list[str] = []
-    for i, row in enumerate(rows):
-        rep = representative_of.get(i, i)
-        if rep == i:
-            keep.append(row)
-        else:
-            dropped.append(row)
-            representative.append(rows[rep].code)
-    return keep, dropped, representative
+        for j in crossing:
+            a, b = find(by_phone[j]), find(by_phone[by_address[j]])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        root = {c: find(c) for c in parent}
+        group = list(map(root.get, by_phone, by_phone))   # root.get(c, c) for every label
+    sizes = Counter(group)
+    members = list(compress(range(m), map((1).__lt__, map(sizes.__getitem__, group))))
+    if not members:
+        return list(rows), [], []
+    # Each group's latest dossier (date received, then code) represents it.
+    latest: dict[int, tuple[tuple[date, str], int]] = {}
+    for j, g, key in zip(members, map(group.__getitem__, members),
+                         map(_FRAME_ORDER, map(subset.__getitem__, members)), strict=True):
+        current = latest.get(g)
+        if current is None or key > current[0]:
+            latest[g] = (key, j)
+    representative = [latest[g][1] for g in map(group.__getitem__, members)]
+    dropped = list(compress(members, map(ne, representative, members)))
+    gone = set(map(shared.__getitem__, dropped))
+    keep = list(compress(rows, map(not_, map(gone.__contains__, range(n)))))
+    codes = map(attrgetter("code"), map(subset.__getitem__, compress(representative, map(
+        ne, representative, members))))
+    return keep, list(map(subset.__getitem__, dropped)), list(codes)
 
 
 # --- sample sizes ---------------------------------------------------------------------------
