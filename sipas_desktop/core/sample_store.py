@@ -140,12 +140,19 @@ _LOG_SQL = ("SELECT code, received_date, returned_date, applicant_name, applican
             "phone, field_name, procedure_name, channel, in_province, birth_date FROM dossier")
 
 
-def _day(value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
+class _Days(dict):
+    """Date text → date, parsed once per distinct day: a log has a few hundred days and a
+    million dossiers, and a dict look-up is C code where a parser call is not."""
+
+    def __missing__(self, key: object) -> date | None:
+        if key is None or key == "":
+            value = None
+        elif isinstance(key, date):
+            value = key
+        else:
+            value = date.fromisoformat(str(key)[:10])
+        self[key] = value
         return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def load_log_rows(progress: Progress | None = None) -> list[sampling.DossierRow]:
@@ -154,13 +161,13 @@ def load_log_rows(progress: Progress | None = None) -> list[sampling.DossierRow]
     cursor = database.execute_sql(_LOG_SQL)
     rows: list[sampling.DossierRow] = []
     make = sampling.DossierRow
+    day = _Days().__getitem__
     while True:
         batch = cursor.fetchmany(50_000)
         if not batch:
             break
-        for r in batch:
-            rows.append(make(r[0], _day(r[1]), _day(r[2]), r[3] or "", r[4] or "", r[5] or "",
-                             r[6] or "", r[7] or "", r[8] or "", r[9] or "", bool(r[10]), _day(r[11])))
+        rows.extend([make(r[0], day(r[1]), day(r[2]), r[3] or "", r[4] or "", r[5] or "", r[6] or "",
+                          r[7] or "", r[8] or "", r[9] or "", bool(r[10]), day(r[11])) for r in batch])
         report(progress, len(rows), total, "Đang đọc sổ hồ sơ…")
     return rows
 
