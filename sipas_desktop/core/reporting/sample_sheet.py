@@ -328,7 +328,7 @@ def write_pdf(sheet: SampleSheet, path: Path) -> Path:
     longest = max((stringWidth(r[1], fonts.REGULAR, small.fontSize) for r in sheet.main + sheet.reserve),
                   default=0.0)
     code_width = min(max(longest + 6, 22 * mm), 55 * mm)
-    col_mm = [8, 0, 28, 12, 27, 19, 17, 26, 16, 16, 12, 14, 21, 12]
+    col_mm = [8, 0, 28, 12, 27, 19, 17, 24, 16, 16, 12, 16, 21, 12]
     scale = (width - code_width) / (sum(col_mm) * mm)
     widths = [w * mm * scale if w else code_width for w in col_mm]
     for title, rows in (("I. DANH SÁCH MẪU CHÍNH", sheet.main),
