@@ -52,8 +52,10 @@ def test_a_clerk_walks_from_plan_to_returns(window, ctx, prompter, commune, tmp_
     assert "Chưa có kế hoạch" in view.plan_var.get()
 
     # 1. a local plan from the form
-    make_plan(view)
+    make_plan(view, sample_deadline="15/09/2020", report_deadline="30/10/2020")
     assert view.form_error_var.get() == ""
+    assert services.current_plan().sample_deadline == date(2020, 9, 15)
+    assert "hạn gửi báo cáo: 30/10/2020" in view.plan_var.get()
     assert "Kế hoạch khảo sát sự hài lòng năm 2020" in view.plan_var.get()
     assert "cá nhân 15, tổ chức 10, tổng 25" in view.plan_var.get()
     assert tree_rows(view.quota_tree) == [["1", "18352", "Xã Nghi Xuân", "15", "10", "25", ""]]

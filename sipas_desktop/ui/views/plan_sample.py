@@ -149,6 +149,15 @@ class PlanSampleView(ttk.Frame):
         self.date_to = ttk.DateEntry(box, date_format="%d/%m/%Y", value=None, width=11, first_weekday=0)
         self.date_to.grid(row=r, column=3, sticky="w")
         r += 1
+        ttk.Label(box, text=tr("Hạn gửi danh sách mẫu")).grid(row=r, column=0, sticky="w", pady=2)
+        self.sample_deadline = ttk.DateEntry(box, date_format="%d/%m/%Y", value=None, width=11,
+                                             first_weekday=0)
+        self.sample_deadline.grid(row=r, column=1, sticky="w")
+        ttk.Label(box, text=tr("hạn gửi báo cáo")).grid(row=r, column=2, sticky="e", padx=6)
+        self.report_deadline = ttk.DateEntry(box, date_format="%d/%m/%Y", value=None, width=11,
+                                             first_weekday=0)
+        self.report_deadline.grid(row=r, column=3, sticky="w")
+        r += 1
         ttk.Label(box, text=tr("Phiếu khảo sát")).grid(row=r, column=0, sticky="w", pady=2)
         self.form_box = ttk.Combobox(box, textvariable=self.form_vars["form"], state="readonly", width=30,
                                      values=sorted(forms))
@@ -316,7 +325,10 @@ class PlanSampleView(ttk.Frame):
             tr("Điều kiện: {r}", r=", ".join(r for r in rules if r) or tr("không")),
             tr("Phiếu: {f} {v}; dự phòng {p} % cỡ mẫu", f=plan.form_id, v=plan.form_version,
                p=format_int(round(float(plan.reserve_fraction) * 100))),
-            tr("Chỉ tiêu của đơn vị: {q}", q=quota)]))
+            tr("Chỉ tiêu của đơn vị: {q}", q=quota)]
+            + ([tr("Hạn gửi danh sách mẫu: {d}; hạn gửi báo cáo: {r}", d=format_date(plan.sample_deadline)
+                   or "—", r=format_date(plan.report_deadline) or "—")]
+               if plan.sample_deadline or plan.report_deadline else [])))
         self.step_var.set(tr("Kế hoạch hiện hành: {t}", t=plan.title))
         _fill(self.quota_tree, [(i, q.unit_code, q.unit_name, "" if q.individuals is None else q.individuals,
                                  "" if q.organizations is None else q.organizations,
@@ -332,7 +344,8 @@ class PlanSampleView(ttk.Frame):
         self.form_error_var.set("")
 
     def fill_plan_form(self, *, title: str, date_from: str, date_to: str, form: str | None = None,
-                       individuals: str = "", organizations: str = "", fields: str = "") -> None:
+                       individuals: str = "", organizations: str = "", fields: str = "",
+                       sample_deadline: str = "", report_deadline: str = "") -> None:
         """Type into the form as a clerk would (tests and the walk-through use it)."""
         self.show_plan_form()
         for key, value in (("title", title), ("individuals", individuals), ("organizations", organizations),
@@ -340,7 +353,9 @@ class PlanSampleView(ttk.Frame):
             self.form_vars[key].set(value)
         if form is not None:
             self.form_vars["form"].set(form)
-        for entry, value in ((self.date_from, date_from), (self.date_to, date_to)):
+        for entry, value in ((self.date_from, date_from), (self.date_to, date_to),
+                             (self.sample_deadline, sample_deadline),
+                             (self.report_deadline, report_deadline)):
             entry.entry.delete(0, "end")
             entry.entry.insert(0, value)
 
@@ -359,6 +374,7 @@ class PlanSampleView(ttk.Frame):
             try:
                 window_from = parse_date(self.date_from.entry.get())
                 window_to = parse_date(self.date_to.entry.get())
+                deadlines = [parse_date(e.entry.get()) for e in (self.sample_deadline, self.report_deadline)]
             except DateError as exc:
                 raise UserError(tr("Ngày không hợp lệ: {e}.", e=str(exc))) from None
             if window_from is None or window_to is None:
@@ -375,6 +391,7 @@ class PlanSampleView(ttk.Frame):
                 organizations=self._form_number("organizations", tr("Chỉ tiêu tổ chức")),
                 reserve_ratio=ratio, legal_basis=self.form_vars["legal_basis"].get(),
                 min_age=self._form_number("min_age", tr("Tuổi tối thiểu")),
+                sample_deadline=deadlines[0], report_deadline=deadlines[1],
                 **{key: var.get() for key, var in self.flag_vars.items()})
         except UserError as exc:
             lines = [exc.message] + [f"• {i}" for i in exc.issues[:8]]
