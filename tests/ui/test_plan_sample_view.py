@@ -57,7 +57,7 @@ def test_a_clerk_walks_from_plan_to_returns(window, ctx, prompter, commune, tmp_
     assert services.current_plan().sample_deadline == date(2020, 9, 15)
     assert "hạn gửi báo cáo: 30/10/2020" in view.plan_var.get()
     assert "Kế hoạch khảo sát sự hài lòng năm 2020" in view.plan_var.get()
-    assert "cá nhân 15, tổ chức 10, tổng 25" in view.plan_var.get()
+    assert "Chỉ tiêu: cá nhân 15, tổ chức 10, tổng 25" in view.plan_var.get()
     assert tree_rows(view.quota_tree) == [["1", "18352", "Xã Nghi Xuân", "15", "10", "25", ""]]
 
     # 2. the population list and why dossiers were left out
@@ -106,6 +106,16 @@ def test_a_clerk_walks_from_plan_to_returns(window, ctx, prompter, commune, tmp_
     assert view.selected_code() == reserve.code
     view.set_status(reserve.code, "da_thu")
     assert "đã thu 1" in view.counts_var.get() and "đã thay 1 người" in view.counts_var.get()
+
+
+def test_a_province_office_plans_for_every_commune_and_sees_the_totals(window, ctx, app):
+    from sipas_desktop.core.services.app import init_office
+
+    init_office("42", "tong-hop")
+    view = make_view(window, ctx)
+    make_plan(view)
+    assert "giao cho 69 đơn vị, tổng 1.725 người" in view.plan_var.get()
+    assert len(view.quota_tree.get_children()) == 69
 
 
 def test_a_plan_form_with_the_window_backwards_shows_the_problem_and_saves_nothing(window, ctx, commune):

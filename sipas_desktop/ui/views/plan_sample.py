@@ -109,7 +109,7 @@ class PlanSampleView(ttk.Frame):
     def _build_plan_tab(self, tab: ttk.Frame) -> None:
         self.plan_buttons = self._buttons(tab, [
             ("Nhập tệp kế hoạch… (Ctrl+O)", "primary", self.import_plan),
-            ("Lập kế hoạch của đơn vị", "success-outline", self.show_plan_form),
+            ("Lập kế hoạch mới", "success-outline", self.show_plan_form),
             ("Xuất tệp kế hoạch…", "primary-outline", self.export_plan),
         ])
         ttk.Label(tab, textvariable=self.plan_var, justify="left", wraplength=920).pack(fill="x")
@@ -161,8 +161,9 @@ class PlanSampleView(ttk.Frame):
         ttk.Label(box, text=tr("Phiếu khảo sát")).grid(row=r, column=0, sticky="w", pady=2)
         self.form_box = ttk.Combobox(box, textvariable=self.form_vars["form"], state="readonly", width=30,
                                      values=sorted(forms))
-        if forms:
-            self.form_vars["form"].set(sorted(forms)[-1])
+        if forms:  # the newest national questionnaire, else any
+            national = sorted(f for f in forms if f.startswith("sipas-"))
+            self.form_vars["form"].set((national or sorted(forms))[-1])
         self.form_box.grid(row=r, column=1, columnspan=3, sticky="w")
         r += 1
         for c, (key, label) in enumerate((("require_returned", "Chỉ người đã nhận kết quả"),
@@ -314,6 +315,9 @@ class PlanSampleView(ttk.Frame):
         quota = tr("theo công thức n = N/(1 + N·e²)") if mine is None or mine.computed else tr(
             "cá nhân {i}, tổ chức {o}, tổng {t}", i=mine.individuals or 0, o=mine.organizations or 0,
             t=mine.total)
+        if office.role == "tong-hop":
+            quota = tr("giao cho {u} đơn vị, tổng {t} người (sửa trong tệp kế hoạch rồi nhập lại)",
+                       u=len(plan.quotas), t=format_int(sum(q.total or 0 for q in plan.quotas)))
         rules = [tr("đã nhận kết quả") if plan.require_returned else "",
                  tr("giao dịch trực tiếp") if plan.direct_only else "",
                  tr("cư trú trong tỉnh") if plan.in_province_only else "",
@@ -325,7 +329,7 @@ class PlanSampleView(ttk.Frame):
             tr("Điều kiện: {r}", r=", ".join(r for r in rules if r) or tr("không")),
             tr("Phiếu: {f} {v}; dự phòng {p} % cỡ mẫu", f=plan.form_id, v=plan.form_version,
                p=format_int(round(float(plan.reserve_fraction) * 100))),
-            tr("Chỉ tiêu của đơn vị: {q}", q=quota)]
+            tr("Chỉ tiêu: {q}", q=quota)]
             + ([tr("Hạn gửi danh sách mẫu: {d}; hạn gửi báo cáo: {r}", d=format_date(plan.sample_deadline)
                    or "—", r=format_date(plan.report_deadline) or "—")]
                if plan.sample_deadline or plan.report_deadline else [])))
