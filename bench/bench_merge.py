@@ -97,6 +97,15 @@ def generate() -> dict[str, float]:
 
 # --- the measured runs, each in its own process ---------------------------------------------
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children: robust to other work on the machine."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _peak_mb() -> tuple[float, float]:
     import resource
 
@@ -122,16 +131,16 @@ def run_read(folder: Path, workers: int) -> dict[str, float]:
     import multiprocessing
 
     files = [str(p) for p in sorted(folder.glob("*.xlsx"))]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     if workers <= 1:
         cells = _read_files(files)
     else:
         chunks = [files[i:i + 50] for i in range(0, len(files), 50)]
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             cells = sum(pool.imap_unordered(_read_files, chunks))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     own, child = _peak_mb()
-    return {"seconds": seconds, "files": len(files), "cells": cells, "peak_mb": own,
+    return {"seconds": seconds, "cpu_seconds": cpu, "files": len(files), "cells": cells, "peak_mb": own,
             "children_peak_mb": child}
 
 
@@ -142,9 +151,9 @@ def run_merge(folder: Path, workers: int) -> dict[str, object]:
     quotas = tuple(PlanQuota(code, name, FORMS) for code, name, _ in _units())
     options = MergeOptions(plan_id=PLAN_ID, plans=(PlanFacts(PLAN_ID, "Kế hoạch", FORM_ID, "", quotas),),
                            workers=workers)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     result = merge.merge_files([folder], options)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     own, child = _peak_mb()
     outputs: dict[str, float] = {}
     if workers == 1:        # the outputs once, after the measured merge (their own figures)
@@ -158,7 +167,8 @@ def run_merge(folder: Path, workers: int) -> dict[str, object]:
         render_pdf(merge_summary.build_document(result), OUT / "merge_bao_cao.pdf")
         outputs["bao_cao_pdf_seconds"] = time.perf_counter() - started
     counts = result.counts()
-    return {"seconds": seconds, **outputs, "files": len(result.files), "accepted": counts["accepted"],
+    return {"seconds": seconds, "cpu_seconds": cpu, **outputs, "files": len(result.files),
+            "accepted": counts["accepted"],
             "not_accepted": len(result.files) - counts["accepted"], "forms": result.pooled.valid_forms
             if result.pooled else 0, "overall_pooled": result.overall_pooled,
             "overall_mean": result.overall_mean, "peak_mb": own, "children_peak_mb": child,
@@ -186,7 +196,8 @@ def main() -> dict[str, object]:
                     "read_2_processes": read2, "merge_1_process": merge1, "merge_2_processes": merge2,
                     "ratio_merge1_vs_read": merge1["seconds"] / read["seconds"],      # type: ignore[operator]
                     "ratio_merge2_vs_read": merge2["seconds"] / read["seconds"],      # type: ignore[operator]
-                    "ratio_merge2_vs_read2": merge2["seconds"] / read2["seconds"]})   # type: ignore[operator]
+                    "ratio_merge2_vs_read2": merge2["seconds"] / read2["seconds"],    # type: ignore[operator]
+                    "cpu_ratio_merge1_vs_read": merge1["cpu_seconds"] / read["cpu_seconds"]})  # type: ignore[operator]
     peak2 = float(merge2["peak_mb"]) + 2 * float(merge2["children_peak_mb"])          # type: ignore[arg-type]
     figures["merge_2_processes_peak_total_mb"] = peak2
     if figures.get("generated"):
@@ -200,6 +211,9 @@ def main() -> dict[str, object]:
           f"bộ nhớ đỉnh {merge2['peak_mb']:.0f} MB (+ 2 × {merge2['children_peak_mb']:.0f} MB tiến trình con "
           f"= {peak2:.0f} MB)   = {figures['ratio_merge2_vs_read']:.2f} × đọc 1 tiến trình, "
           f"{figures['ratio_merge2_vs_read2']:.2f} × đọc 2 tiến trình")
+    print(f"  thời gian CPU: đọc {read['cpu_seconds']:.1f} s, tổng hợp {merge1['cpu_seconds']:.1f} s "
+          f"(= {figures['cpu_ratio_merge1_vs_read']:.2f} ×), tổng hợp 2 tiến trình "
+          f"{merge2['cpu_seconds']:.1f} s")
     print(f"  bảng tổng hợp .xlsx {merge1['summary_xlsx_seconds']:.1f} s, báo cáo PDF "
           f"{merge1['bao_cao_pdf_seconds']:.1f} s (sau lần đo tổng hợp)")
     print(f"  tệp nhận {merge1['accepted']}/{merge1['files']}, phiếu hợp lệ {merge1['forms']}, chỉ số gộp "
