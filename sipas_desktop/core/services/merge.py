@@ -43,8 +43,9 @@ def merge_options(*, plan_id: str = "", workers: int | None = None) -> MergeOpti
         area = frozenset(units.descendants(unit.code))
     return MergeOptions(
         office_code=unit.code if unit else "", office_name=unit.name if unit else "",
-        office_parent_code=unit.parent or "" if unit else "", office_parent_name=unit.parent_name or ""
-        if unit else "", area=area, plan_id=plan_id, plans=_plans(), workers=workers)
+        office_parent_code=(unit.parent or "") if unit else "",
+        office_parent_name=(unit.parent_name or "") if unit else "",
+        area=area, plan_id=plan_id, plans=_plans(), workers=workers)
 
 
 def merge_reports(inputs: Sequence[Path | str], *, plan_id: str = "", workers: int | None = None,
