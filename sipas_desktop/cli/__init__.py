@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `sipas … | head`: the reader left; not an error of ours
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush stays quiet
+        return 0
     except Exception as exc:  # never a traceback to a user: log it, say where
         from sipas_desktop.core.logs import log_unexpected
         from sipas_desktop.core.storage import as_user_error
