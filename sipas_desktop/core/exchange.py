@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import tomllib
 import unicodedata
@@ -659,19 +658,9 @@ def _deterministic_bytes(wb: Any, when: datetime) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: never half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{path}”: {exc.strerror or exc}. Tệp cũ (nếu có) không đổi.",
-                        code="REPORT_004") from exc
+    from sipas_desktop.core.files import write_bytes
+
+    write_bytes(path, data, code="REPORT_004")
 
 
 def write_report_file(content: ReportContent, path: Path | str, *,

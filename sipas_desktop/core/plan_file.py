@@ -15,7 +15,6 @@ database here (see `services.plans.import_plan_file`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 from sipas_desktop import __version__
 from sipas_desktop.core import models
 from sipas_desktop.core.errors import IssueList, Level, UserError
+from sipas_desktop.core.files import save_workbook
 from sipas_desktop.core.plans import WINDOW_BASES, Location, PlanData, QuotaRow
 from sipas_desktop.core.reporting.heading import NATIONAL_MOTTO, NATIONAL_TITLE
 from sipas_desktop.core.sampling import decimal_text
@@ -196,14 +196,7 @@ def write_plan_file(plan: PlanData, path: Path) -> Path:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     _write_meta(wb, plan)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{path}”: {exc.strerror or exc}.", code="PLAN_301") from exc
-    return path
+    return save_workbook(wb, path, code="PLAN_301")
 
 
 def _write_meta(wb, plan: PlanData) -> None:

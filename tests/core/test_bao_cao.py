@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sipas_desktop.core import exchange as ex
+from sipas_desktop.core import files
 from sipas_desktop.core.forms import load_form
 from sipas_desktop.core.reporting.bao_cao_charts import Bar, BarChart, layout, to_png
 from sipas_desktop.core.reporting.bao_cao_content import (
@@ -239,7 +239,7 @@ def test_report_writers_never_leave_half_a_file(document, tmp_path, monkeypatch)
     def refuse(src, dst):
         raise OSError(13, "Permission denied")
 
-    monkeypatch.setattr(ex.os, "replace", refuse)
+    monkeypatch.setattr(files.os, "replace", refuse)
     with pytest.raises(UserError):
         render_pdf(document, target)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["bc.pdf"]

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from sipas_desktop.core import exchange as ex
+from sipas_desktop.core import files
 from sipas_desktop.core.errors import UserError
 from sipas_desktop.core.forms import load_form
 from sipas_desktop.core.scoring import score
@@ -189,7 +190,7 @@ def test_a_write_that_fails_half_way_leaves_no_partial_file(content, tmp_path, m
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(ex.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(UserError) as err:
         ex.write_report_file(content, path)
     assert err.value.code == "REPORT_004"

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from sipas_desktop.core.entry.numbers import format_number, qr_payload
+from sipas_desktop.core.errors import UserError
 from sipas_desktop.core.forms import load_form
 from sipas_desktop.core.reporting.forms_pdf import (
     CONFIDENTIALITY,
@@ -137,8 +138,31 @@ def test_the_cover_list_is_a_separate_file_with_numbers_and_names(tmp_path):
     assert "Helvetica" not in fonts
 
 
-def test_a_failed_print_leaves_no_file(tmp_path):
-    out = tmp_path / "khong-co-thu-muc" / "phieu.pdf"
-    with pytest.raises(OSError):
+def test_a_failed_print_leaves_no_file_and_says_why_in_vietnamese(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    blocker = folder / "la-tep"
+    blocker.write_text("một tệp, không phải thư mục")
+    out = blocker / "phieu.pdf"
+    with pytest.raises(UserError) as err:
         render_forms(job("xa-rut-gon-2024", [1]), out)
-    assert not out.exists() and not out.with_name("phieu.pdf.tmp").exists()
+    assert err.value.code == "PRINT_017" and "la-tep" in err.value.message
+    assert sorted(p.name for p in folder.iterdir()) == ["la-tep"]
+
+
+def test_a_print_that_fails_half_way_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypatch):
+    from sipas_desktop.core import files
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    out = folder / "phieu.pdf"
+    out.write_bytes(b"old")
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full_disk)
+    with pytest.raises(UserError) as err:
+        render_forms(job("xa-rut-gon-2024", [1, 2]), out)
+    assert "ổ đĩa đã đầy" in err.value.message
+    assert out.read_bytes() == b"old" and [p.name for p in folder.iterdir()] == ["phieu.pdf"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from sipas_desktop.core.entry.responses import (
     list_responses,
 )
 from sipas_desktop.core.errors import Issue, IssueList, Level, UserError
+from sipas_desktop.core.files import save_workbook
 from sipas_desktop.core.forms.schema import Form, Question
 from sipas_desktop.core.forms.validation import clean_answers, field_count, validate_answers
 from sipas_desktop.core.progress import Progress, report
@@ -121,14 +121,7 @@ def _write_book(out: Path, form: Form, responses: list[ResponseInfo], *, templat
                 letter = ws.cell(row=1, column=col).column_letter
                 dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
         _guide_sheet(wb.create_sheet("Hướng dẫn"), form, plan_id, unit_code)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{out}”: {exc.strerror or exc}.", code="RESP_IMP_020") from exc
-    return out
+    return save_workbook(wb, out, code="RESP_IMP_020")
 
 
 def _guide_sheet(ws, form: Form, plan_id: str, unit_code: str) -> None:

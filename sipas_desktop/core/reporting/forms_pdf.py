@@ -14,7 +14,6 @@ as its own rectangle. Text uses the bundled Vietnamese font (`fonts.register_fon
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from reportlab.platypus import (
 
 from sipas_desktop.core.entry.numbers import format_number, qr_payload
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.files import atomic_file
 from sipas_desktop.core.forms.schema import Form, Question
 from sipas_desktop.core.progress import Progress, report
 from sipas_desktop.core.reporting import fonts
@@ -492,16 +492,15 @@ def render_forms(job: PrintJob, out: Path | str, *, progress: Progress | None = 
     if not job.numbers:
         raise UserError("Chưa có số phiếu nào để in.", code="PRINT_001")
     out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
     slot = NumberSlot()
     story = build_story(job, slot)
     # initialFontName: else every page names Helvetica, an unembedded font without Vietnamese
-    canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=fonts.REGULAR)
-    canvas.setTitle(f"{job.form.title} — {job.unit_name}")
-    canvas.setAuthor(job.unit_name)
-    canvas.setSubject(f"{job.form.id} {job.form.version}; số {format_number(job.numbers[0])} – "
-                      f"{format_number(job.numbers[-1])}")
-    try:
+    with atomic_file(out, code="PRINT_017") as tmp:
+        canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1, initialFontName=fonts.REGULAR)
+        canvas.setTitle(f"{job.form.title} — {job.unit_name}")
+        canvas.setAuthor(job.unit_name)
+        canvas.setSubject(f"{job.form.id} {job.form.version}; số {format_number(job.numbers[0])} – "
+                          f"{format_number(job.numbers[-1])}")
         pages = _layout_pages(canvas, story)
         number_y = slot.y
         total = len(job.numbers)
@@ -519,10 +518,6 @@ def render_forms(job: PrintJob, out: Path | str, *, progress: Progress | None = 
             if done % 20 == 0 or done == total:
                 report(progress, done, total, f"Đã dựng {done}/{total} phiếu")
         canvas.save()
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return PrintResult(out, len(job.numbers), len(pages), len(pages) * len(job.numbers),
                        job.numbers[0], job.numbers[-1])
 
@@ -534,10 +529,9 @@ def render_cover_list(job: PrintJob, rows: Sequence[CoverRow], out: Path | str,
 
     st = _styles()
     out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R,
-                            topMargin=15 * mm, bottomMargin=15 * mm, initialFontName=fonts.REGULAR,
-                            title=f"Danh sách giao phiếu — {job.unit_name}")
+    doc_args = dict(pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=15 * mm,
+                    bottomMargin=15 * mm, initialFontName=fonts.REGULAR,
+                    title=f"Danh sách giao phiếu — {job.unit_name}")
     story: list[Flowable] = [_heading(job, st), Spacer(1, 5 * mm),
                              Paragraph("DANH SÁCH GIAO PHIẾU KHẢO SÁT", st["title"]),
                              Paragraph(f"{_esc(job.form.title.capitalize())}", st["centre"])]
@@ -558,10 +552,6 @@ def render_cover_list(job: PrintJob, rows: Sequence[CoverRow], out: Path | str,
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]))
     story.append(table)
-    try:
-        doc.build(story)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(out, code="PRINT_017") as tmp:
+        SimpleDocTemplate(str(tmp), **doc_args).build(story)
     return out

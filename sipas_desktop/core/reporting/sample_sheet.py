@@ -10,7 +10,6 @@ name and renamed, so a failure never leaves half a file.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sipas_desktop.core import sampling
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.files import atomic_file, save_workbook
 from sipas_desktop.core.reporting.heading import NATIONAL_MOTTO, NATIONAL_TITLE, Heading, heading_for_unit
 from sipas_desktop.core.sample_store import FRAME_ORDER_TEXT, MAIN, ROLE_LABELS, EntryInfo
 from sipas_desktop.core.text import format_date, format_int, format_number
@@ -142,24 +142,6 @@ def build_sheet(view: SampleView, when: date | None = None) -> SampleSheet:
     return SampleSheet(heading, tuple(method), tuple(strata_table), main, reserve, progress)
 
 
-def _atomic_target(path: Path) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"Không tạo được thư mục “{path.parent}”: {exc.strerror}.", code="SHEET_001") from exc
-    return path.with_name(f".{path.name}.tmp")
-
-
-def _finish(tmp: Path, path: Path) -> Path:
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{path}” (tệp đang mở trong Excel?): {exc.strerror}.",
-                        code="SHEET_002") from exc
-    return path
-
-
 # --- xlsx -----------------------------------------------------------------------------------
 
 def write_xlsx(sheet: SampleSheet, path: Path) -> Path:
@@ -254,9 +236,7 @@ def write_xlsx(sheet: SampleSheet, path: Path) -> Path:
     ws.oddFooter.center.text = "Trang &P/&N"
     wb.properties.title = "Danh sách mẫu khảo sát"
     wb.properties.keywords = "SIPAS; dữ liệu cá nhân"
-    tmp = _atomic_target(path)
-    wb.save(tmp)
-    return _finish(tmp, path)
+    return save_workbook(wb, path, code="SHEET_002")
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -365,17 +345,13 @@ def write_pdf(sheet: SampleSheet, path: Path) -> Path:
         canvas.drawRightString(landscape(A4)[0] - 15 * mm, 12 * mm, f"Trang {doc.page}")
         canvas.restoreState()
 
-    tmp = _atomic_target(path)
-    doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=30 * mm, rightMargin=15 * mm,
-                            topMargin=20 * mm, bottomMargin=20 * mm, title="Danh sách mẫu khảo sát",
-                            author=h.issuer, subject=FOOTER_NOTICE,
-                            initialFontName=fonts.REGULAR)  # no stray Helvetica in the file
-    try:
+    with atomic_file(path, code="SHEET_003") as tmp:
+        doc = SimpleDocTemplate(str(tmp), pagesize=landscape(A4), leftMargin=30 * mm, rightMargin=15 * mm,
+                                topMargin=20 * mm, bottomMargin=20 * mm, title="Danh sách mẫu khảo sát",
+                                author=h.issuer, subject=FOOTER_NOTICE,
+                                initialFontName=fonts.REGULAR)  # no stray Helvetica in the file
         doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{path}”: {exc.strerror}.", code="SHEET_003") from exc
-    return _finish(tmp, path)
+    return path
 
 
 # --- the population list --------------------------------------------------------------------
@@ -442,6 +418,4 @@ def write_population_xlsx(view: PopulationView, path: Path) -> Path:
         ws.append([r.code, r.applicant_name, sampling.STRATUM_LABELS.get(r.applicant_type, r.applicant_type),
                    format_date(r.received_date), item.label, item.duplicate_of or ""])
         written += 1
-    tmp = _atomic_target(path)
-    wb.save(tmp)
-    return _finish(tmp, path)
+    return save_workbook(wb, path, code="SHEET_002")

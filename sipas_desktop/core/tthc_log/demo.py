@@ -15,14 +15,13 @@ tens of megabytes where the normal mode needs a gigabyte for 100,000 rows.
 from __future__ import annotations
 
 import json
-import os
 import random
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.files import save_workbook
 from sipas_desktop.core.progress import Progress, report
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -320,26 +319,6 @@ def write_demo_log(path: Path | str, rows: int, seed: int, *, variant: str = "ma
     ws.append([None, cell("NGƯỜI LẬP SỔ", font=bold)] + [None] * (right - 2)
               + [cell("THỦ TRƯỞNG ĐƠN VỊ", font=bold)])
     ws.append([None, "(Ký, ghi rõ họ tên)"] + [None] * (right - 2) + ["(Ký tên, đóng dấu)"])
-    _save_atomically(wb, path)
+    save_workbook(wb, path, code="DEMO_005")
     report(progress, rows, rows, "Đã tạo dữ liệu mẫu.")
     return path
-
-
-def _save_atomically(wb, path: Path) -> None:
-    """Save under a temporary name in the same folder, then os.replace: never a half file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sipas-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục “{path.parent}”: {exc.strerror}.",
-                        code="DEMO_004") from exc
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Không ghi được tệp “{path}”: {exc.strerror}.", code="DEMO_005") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -15,9 +15,7 @@ never leaves a half file under the real name.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sipas_desktop.core.errors import UserError
+from sipas_desktop.core.files import save_workbook
 from sipas_desktop.core.progress import Progress, report
 from sipas_desktop.core.reporting.heading import NATIONAL_MOTTO, NATIONAL_TITLE, Heading, heading_for_unit
 from sipas_desktop.core.text import format_date
@@ -341,29 +340,6 @@ def export_xlsx(path: Path, *, flt: LogFilter | None = None, progress: Progress 
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.oddFooter.center.font = FONT_NAME
-    _save_atomically(wb, path)
+    save_workbook(wb, path, code="LOG_EXP_004")
     report(progress, total, total, "Đã xuất sổ hồ sơ.")
     return path
-
-
-def _save_atomically(wb: Any, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sipas-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục “{path.parent}”: {exc.strerror}.",
-                        code="LOG_EXP_003") from exc
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Không ghi được “{path.name}”: tệp đang mở trong Excel hoặc không có quyền ghi. "
-                        "Hãy đóng tệp rồi thử lại.", code="LOG_EXP_004") from exc
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Không ghi được “{path}”: {exc.strerror}.", code="LOG_EXP_005") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
