@@ -293,3 +293,16 @@ def test_a_numbered_ward_keeps_its_kind_in_the_place_line(data):
     ward = replace(data, content=replace(data.content, unit_name="Phường 1"))
     assert heading_of(ward).place_date == "Phường 1, ngày 05 tháng 9 năm 2020"
     assert heading_of(data).place_date == "Nghi Xuân, ngày 05 tháng 9 năm 2020"
+
+
+def test_docx_tables_carry_their_column_widths_in_the_grid_that_libreoffice_lays_out_by(docx_path):
+    """Cell widths alone leave <w:tblGrid> at equal columns: LibreOffice then wraps every word."""
+    import docx
+
+    for table in docx.Document(str(docx_path)).tables:
+        grid = [int(col.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
+                for col in table._tbl.tblGrid.findall(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}gridCol")]
+        cells = [cell.width for cell in table.rows[0].cells]
+        # a grid column is in twips, a cell width in EMU: 1 twip = 635 EMU
+        assert all(abs(c - g * 635) < 2 * 635 for c, g in zip(cells, grid, strict=True)), (grid, cells)

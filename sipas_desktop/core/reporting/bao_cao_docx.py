@@ -133,6 +133,13 @@ def _cell_paragraph(cell: Any) -> Any:
     return cell.paragraphs[0]
 
 
+def _grid(table: Any, widths: list[Any]) -> None:
+    """Column widths in the table grid too: LibreOffice lays a table out by <w:tblGrid>, which
+    python-docx leaves at equal widths when only the cells' widths are set."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+
+
 def _heading(doc: Any, heading: Heading) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
@@ -141,6 +148,7 @@ def _heading(doc: Any, heading: Heading) -> None:
     table = doc.add_table(rows=2, cols=2)
     _no_borders(table)
     table.autofit = False
+    _grid(table, [Mm(left_mm), Mm(right_mm)])
     for row in table.rows:
         row.cells[0].width, row.cells[1].width = Mm(left_mm), Mm(right_mm)
     left, right = table.cell(0, 0), table.cell(0, 1)
@@ -233,6 +241,7 @@ def _table(doc: Any, block: TableBlock) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = [Mm(TEXT_WIDTH_MM * w) for w in block.widths]
+    _grid(table, widths)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -298,6 +307,7 @@ def _signature(doc: Any, sig: Signature) -> None:
     table.autofit = False
     left, right = table.cell(0, 0), table.cell(0, 1)
     left.width, right.width = Mm(TEXT_WIDTH_MM * 0.45), Mm(TEXT_WIDTH_MM * 0.55)
+    _grid(table, [left.width, right.width])
     p = left.paragraphs[0]
     p.paragraph_format.space_after = Pt(0)
     _set_font(p.add_run("Nơi nhận:"), 12, bold=True, italic=True)
