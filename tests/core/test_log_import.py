@@ -11,13 +11,9 @@ from sipas_desktop.core.errors import CancelledError, UserError
 from sipas_desktop.core.progress import Progress
 from sipas_desktop.core.services import log as log_services
 from sipas_desktop.core.services import log_io
+from sipas_desktop.core.tthc_log.cells import parse_cell_date, split_address_phone
 from sipas_desktop.core.tthc_log.headers import find_header
-from sipas_desktop.core.tthc_log.importer import (
-    channel_from_notes,
-    is_organisation,
-    parse_cell_date,
-    split_address_phone,
-)
+from sipas_desktop.core.tthc_log.importer import channel_from_notes, is_organisation
 from tests.core.log_data import MAU06_SUB, MAU06_TOP, db_checksum, dossier, write_mau06, write_xlsx
 
 

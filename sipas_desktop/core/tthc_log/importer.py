@@ -1,8 +1,8 @@
 """From a one-stop export to checked dossier records: the import preview.
 
-`build_preview` reads a sheet once, finds its header (`headers.find_header`), turns each row into
-a `DossierRecord` and collects every problem as an `Issue` with sheet, row and column. Nothing is
-written here: `services.log_io.commit_import` writes the records of a preview in one transaction.
+`build_preview` reads a sheet once, finds its header (`headers.find_header`), turns the rows into
+dossier fields and collects every problem as an `Issue` with sheet, row and column. Nothing is
+written here: `services.log_io.commit_import` writes the rows of a preview in one transaction.
 
 What the importer fills in when the file does not say it:
 - applicant type from the name (“Công ty…”, “HTX…”, “Trường…” → tổ chức), words in log_import.json;
@@ -14,24 +14,38 @@ What the importer fills in when the file does not say it:
   provinces map to their 2025 successor), against the office's province or, when no office is
   set, the province most addresses name.
 
-This is the hot loop of a 100,000-row import, so values that repeat (procedure names, dates as
-text, notes) are cleaned once and cached, and the per-row work is plain attribute access.
+This is the hot part of a 100,000-row import, so rows are handled in chunks and column by column:
+each distinct cell of a column is converted once (dates, names, procedures, notes repeat a lot)
+and the column is then mapped through that cache at C speed; `records.rows_to_validate` settles
+validate_record's rules for whole columns, and only the rows it names are checked one by one.
+The preview keeps the rows as columns (`ImportPreview.data`); `DossierRecord`s are made only when
+someone asks for `records`.
 """
 
 from __future__ import annotations
 
+import bisect
+import operator
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
 from sipas_desktop.core.errors import Issue, IssueList, Level
 from sipas_desktop.core.progress import Progress, report
-from sipas_desktop.core.text import DateError, fold, nfc, parse_date
+from sipas_desktop.core.text import DateError, fold, nfc
+from sipas_desktop.core.tthc_log.cells import (
+    clean_text,
+    clean_texts,
+    convert,
+    normalise_phones,
+    parse_cell_date,
+    split_address_phones,
+)
 from sipas_desktop.core.tthc_log.headers import (
     HeaderLayout,
     Vocabulary,
@@ -39,15 +53,13 @@ from sipas_desktop.core.tthc_log.headers import (
     header_key,
     load_vocabulary,
 )
-from sipas_desktop.core.tthc_log.records import DossierRecord, validate_record
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_PHONE_CHARS = "0123456789 .-+()"
-_PHONE_LABEL_END = re.compile(r"(?:^|(?<=\W))(?:s[ốo]\s*)?(?:điện\s*thoại|dien\s*thoai|đtdđ|dtdd|sđt|sdt"
-                              r"|đt|dt|dđ|tel|mobile)$", re.IGNORECASE)
-_NON_DIGITS = re.compile(r"[^0-9]")
-_PHONE_AT_END = re.compile(r"(?<![\d])(\+\d[\d .]{7,15}\d|0\d(?:[ .]?\d){7,10})[\s)]*$")
-_DATE_TIME = re.compile(r"^(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{2,4})[ T]+\d{1,2}:\d{2}(?::\d{2})?\s*$")
+from sipas_desktop.core.tthc_log.records import (
+    RECORD_FIELDS,
+    DossierRecord,
+    records_from_columns,
+    rows_to_validate,
+    validate_record,
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +70,13 @@ class ColumnInfo:
     label: str               # Vietnamese label of the field ("" when unused)
 
 
+def _empty_columns() -> dict[str, list[Any]]:
+    return {name: [] for name in RECORD_FIELDS}
+
+
 @dataclass
 class ImportPreview:
-    """What a file would import: records, their rows, and every problem found."""
+    """What a file would import: its dossiers (as columns), their rows, and every problem found."""
 
     path: Path
     sheet: str
@@ -68,12 +84,15 @@ class ImportPreview:
     reader: str
     layout: HeaderLayout
     mapping_source: str                      # "auto" | "remembered" | "user"
-    records: list[DossierRecord] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)    # 1-based sheet row of each record
-    invalid: set[int] = field(default_factory=set)          # indexes into records
+    # Every DossierRecord field but id → one value per dossier row, in sheet order. Columns are
+    # what the commit writes (zip → executemany); records are made only on demand.
+    data: dict[str, list[Any]] = field(default_factory=_empty_columns)
+    row_numbers: list[int] = field(default_factory=list)    # 1-based sheet row of each dossier
+    invalid: set[int] = field(default_factory=set)          # indexes of rows with an error
     issues: IssueList = field(default_factory=IssueList)
     skipped_rows: int = 0
     file_errors: list[Issue] = field(default_factory=list)  # e.g. a required column missing
+    _records: list[DossierRecord] | None = field(default=None, repr=False, compare=False)
 
     @property
     def columns(self) -> list[ColumnInfo]:
@@ -82,8 +101,15 @@ class ImportPreview:
                 for i in range(len(self.layout.headers))]
 
     @property
+    def records(self) -> list[DossierRecord]:
+        """The dossiers as records (made on first use; the commit works from `data`)."""
+        if self._records is None:
+            self._records = records_from_columns(self.data)
+        return self._records
+
+    @property
     def total(self) -> int:
-        return len(self.records)
+        return len(self.row_numbers)
 
     @property
     def error_count(self) -> int:
@@ -91,7 +117,7 @@ class ImportPreview:
 
     @property
     def valid_count(self) -> int:
-        return len(self.records) - len(self.invalid)
+        return self.total - len(self.invalid)
 
     @property
     def ok(self) -> bool:
@@ -102,9 +128,16 @@ class ImportPreview:
     def errors(self) -> list[Issue]:
         return self.file_errors + self.issues.errors
 
-    def valid_records(self) -> list[DossierRecord]:
+    def valid_data(self) -> dict[str, list[Any]]:
+        """`data` without the rows that have an error."""
+        if not self.invalid:
+            return self.data
         bad = self.invalid
-        return [r for i, r in enumerate(self.records) if i not in bad]
+        keep = [i not in bad for i in range(self.total)]
+        return {name: list(compress(values, keep)) for name, values in self.data.items()}
+
+    def valid_records(self) -> list[DossierRecord]:
+        return records_from_columns(self.valid_data())
 
 
 # --------------------------------------------------------------------------- value helpers
@@ -174,84 +207,6 @@ class _ProvinceFinder:
         return found
 
 
-def clean_text(value: Any) -> str:
-    """Cell → NFC text with white space folded; numbers without a trailing “.0”.
-
-    For text this is exactly `text.nfc` (inlined: it runs for every cell), so the records it
-    makes are already normalised and `record_to_model_dict(..., normalised=True)` may trust them.
-    """
-    if value is None:
-        return ""
-    if value.__class__ is str:
-        if not value:
-            return ""
-        if not value.isascii():
-            value = unicodedata.normalize("NFC", value)
-        return " ".join(value.split())
-    if isinstance(value, bool):
-        return "x" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M") if value.time() != datetime.min.time() \
-            else value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
-
-
-def parse_cell_date(value: Any) -> date | None:
-    """A date from a cell: a date, an Excel serial number, or dd/mm/yyyy text (time ignored)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # Excel's serial dates run from 1900 to 9999
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise DateError(f"“{clean_text(value)}” không phải ngày hợp lệ")
-    text = clean_text(value)
-    match = _DATE_TIME.match(text)
-    if match:
-        text = match.group(1)
-    return parse_date(text)
-
-
-def normalise_phone(text: str) -> str:
-    """Digits of a phone number; a 9-digit mobile number that lost its 0 in Excel gets it back."""
-    if not text:
-        return ""
-    if text.isdigit() and text.isascii():
-        digits, lead = text, ""
-    else:
-        lead = "+" if text.startswith("+") else ""
-        digits = _NON_DIGITS.sub("", text)
-        if not digits:
-            return text
-    if not lead and len(digits) == 9 and digits[0] in "35789":
-        digits = "0" + digits
-    return lead + digits
-
-
-def split_address_phone(text: str) -> tuple[str, str]:
-    """“Thôn A, xã B - ĐT: 0912 345 678” → (“Thôn A, xã B”, “0912345678”)."""
-    if not text:
-        return "", ""
-    # Only the trailing run of phone characters is searched (C-speed rstrip, short regex).
-    head = text.rstrip(_PHONE_CHARS)
-    tail = text[len(head):]
-    match = _PHONE_AT_END.search(tail)
-    if match is None:
-        return text, ""
-    rest = text[:len(head) + match.start(1)].rstrip(" :.-(")
-    label = _PHONE_LABEL_END.search(rest, max(0, len(rest) - 20))
-    if label is not None:
-        rest = rest[:label.start()]
-    return rest.strip(" ,;-–—(:"), normalise_phone(match.group(1))
-
-
 def is_organisation(name: str, lexicon: _Lexicon) -> bool:
     low = name.lower()
     if low.startswith(lexicon.person_prefixes):
@@ -276,13 +231,15 @@ def channel_from_notes(notes: str, lexicon: _Lexicon) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- the row loop
+# --------------------------------------------------------------------------- the rows, by columns
 
 _TEXT_KEYS = ("code", "procedure_name", "field_name", "applicant_name", "address", "phone",
               "agency", "result_method", "notes")
-_CACHED_TEXT = frozenset({"procedure_name", "field_name", "agency", "result_method", "notes"})
 _DATE_KEYS = ("received_date", "due_date", "transferred_date", "result_in_date", "returned_date",
               "birth_date")
+_UNIQUE_KEYS = frozenset({"code", "applicant_name", "address", "phone"})
+CHUNK_ROWS = 10_000          # rows per step: progress and Cancel between chunks, memory flat
+_CACHE_LIMIT = 200_000       # distinct values kept per column across chunks
 
 
 @dataclass
@@ -294,13 +251,325 @@ class ParseContext:
     source: str = ""
 
 
+class _Bad:
+    """A cell that could not be converted; `message` says why (Vietnamese)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _quantity(raw: Any) -> int | _Bad:
+    if raw is None or raw == "":
+        return 1
+    try:
+        number = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)
+        if not number.is_integer():
+            raise ValueError
+        return int(number)
+    except (ValueError, TypeError, OverflowError):
+        return _Bad(f"số lượng “{clean_text(raw)}” không phải số nguyên")
+
+
+def _cell_date(raw: Any) -> date | None | _Bad:
+    if raw.__class__ is date:  # calamine gives date cells as dates: nothing to do
+        return raw
+    try:
+        return parse_cell_date(raw)
+    except DateError as exc:
+        return _Bad(str(exc))
+
+
+def _take(values: Sequence[Any], positions: list[int]) -> list[Any]:
+    return [values[i] for i in positions]
+
+
+class _RowParser:
+    """Turns chunks of sheet rows into the preview's columns and issues, column by column."""
+
+    def __init__(self, preview: ImportPreview, layout: HeaderLayout, vocab: Vocabulary, lex: _Lexicon,
+                 ctx: ParseContext) -> None:
+        self.preview, self.lex, self.ctx, self.sheet = preview, lex, ctx, layout.sheet
+        columns: dict[str, int] = {}
+        for col, key in layout.mapping.items():
+            if key not in vocab.ignored:
+                columns.setdefault(key, col)
+        self.columns = columns                       # field key → sheet column
+        self.mapped = sorted(set(columns.values()))
+        self.width = max(self.mapped) + 1
+        self.label = {k: field_label(k) for k in columns}
+        self.caches: dict[str, dict[Any, Any]] = {}
+        self.find_province = _ProvinceFinder(lex)
+        self.provinces: list[str | None] = []        # province an address names, per row
+        self.seen_codes: set[str] = set()
+        self.source = nfc(ctx.source)
+
+    def cache(self, name: str) -> dict[Any, Any]:
+        found = self.caches.get(name)
+        if found is None or len(found) > _CACHE_LIMIT:
+            found = self.caches[name] = {}
+        return found
+
+    # --- one chunk ----------------------------------------------------------------------------
+    def add(self, chunk: list[Sequence[Any]], first_row: int) -> None:
+        width = self.width
+        if min(map(len, chunk)) < width:
+            chunk = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in chunk]
+        # Column by column (zip(*rows) over thousands of rows is slower).
+        cells = [list(map(operator.itemgetter(c), chunk)) for c in self.mapped]
+        numbers = list(range(first_row, first_row + len(chunk)))
+        pending: dict[int, list[Issue]] = {}       # sheet row → its issues, in the order found
+        keep = self._kept(chunk, cells[self.mapped.index(self.columns["received_date"])], numbers,
+                          pending)
+        if keep is not None:
+            cells = [_take(c, keep) for c in cells]
+            numbers = _take(numbers, keep)
+        base = len(self.preview.row_numbers)
+        if numbers:
+            raw = {key: cells[self.mapped.index(col)] for key, col in self.columns.items()}
+            data = self._fields(raw, numbers, pending)
+            self._check(data, numbers, pending)
+            for name, values in data.items():
+                self.preview.data[name].extend(values)
+            self.preview.row_numbers.extend(numbers)
+        issues, invalid = self.preview.issues.items, self.preview.invalid
+        for row_no in sorted(pending):
+            found = pending[row_no]
+            issues.extend(found)
+            if any(i.level is Level.ERROR for i in found):
+                pos = bisect.bisect_left(numbers, row_no)
+                if pos < len(numbers) and numbers[pos] == row_no:
+                    invalid.add(base + pos)
+
+    def _kept(self, chunk: list[Sequence[Any]], received: Sequence[Any], numbers: list[int],
+              pending: dict[int, list[Issue]]) -> list[int] | None:
+        """Positions of the dossier rows, or None when all are: blank, total and signature rows
+        have no date of receipt (or text in its column)."""
+        def no_date(v: Any) -> bool:
+            return v is None or (v.__class__ is str and not v[:1].isdigit())
+
+        try:
+            if not any(map(no_date, set(received))):
+                return None
+        except TypeError:
+            pass
+        skipped = set()
+        for i, value in enumerate(received):
+            if no_date(value) and self._skip(chunk[i], numbers[i], pending):
+                skipped.add(i)
+        if not skipped:
+            return None
+        self.preview.skipped_rows += len(skipped)
+        return [i for i in range(len(received)) if i not in skipped]
+
+    def _skip(self, row: Sequence[Any], row_no: int, pending: dict[int, list[Issue]]) -> bool:
+        filled = [row[c] for c in self.mapped if row[c] is not None and row[c] != ""]
+        if not filled:
+            return True
+        texts = " ".join(clean_text(v) for v in row if v is not None and v != "").lower()
+        if any(w in texts for w in self.lex.skip_words):
+            return True
+        # A signer's name under the signature line; a real dossier has more than that.
+        code = row[self.columns["code"]]
+        if len(filled) == 1 or (len(filled) == 2 and (code is None or code == "")):
+            pending.setdefault(row_no, []).append(Issue(
+                "LOG_IMP_120", f"bỏ qua dòng chỉ có “{texts[:60]}”", Level.WARNING, self.sheet, row_no))
+            return True
+        return False
+
+    def _issue(self, pending: dict[int, list[Issue]], row_no: int, code: str, message: str,
+               key: str, level: Level = Level.ERROR) -> None:
+        pending.setdefault(row_no, []).append(Issue(code, message, level, self.sheet, row_no,
+                                                    self.label[key]))
+
+    def _fields(self, raw: dict[str, Sequence[Any]], numbers: list[int],
+                pending: dict[int, list[Issue]]) -> dict[str, list[Any]]:
+        """Every DossierRecord field as a column; problems of single cells go to `pending`."""
+        n = len(numbers)
+        out: dict[str, list[Any]] = {}
+        for key in _TEXT_KEYS:
+            col = raw.get(key)
+            if col is None:
+                out[key] = [""] * n
+            elif key in _UNIQUE_KEYS:  # (nearly) every cell differs: no cache, one joined text
+                out[key] = clean_texts(col)
+            else:
+                out[key] = convert(col, self.cache(key), clean_text)
+        if "phone" in raw:  # a phone split off an address below is already clean
+            out["phone"] = normalise_phones(out["phone"])
+        for key in _DATE_KEYS:
+            col = raw.get(key)
+            if col is None:
+                out[key] = [None] * n
+            else:
+                kinds: set[type] = set()
+                out[key] = self._bad_cells(convert(col, self.cache(key), _cell_date, kinds), kinds, key,
+                                           "LOG_IMP_101", None, numbers, pending)
+        if "address_phone" in raw:
+            split = split_address_phones(clean_texts(raw["address_phone"]), self.cache("address_phone"))
+            for key, part in (("address", split[0]), ("phone", split[1])):
+                if key in raw:
+                    out[key] = [value or other for value, other in zip(out[key], part, strict=True)]
+                else:
+                    out[key] = part
+        col = raw.get("quantity")
+        if col is None:
+            out["quantity"] = [1] * n
+        else:
+            kinds = set()
+            out["quantity"] = self._bad_cells(convert(col, self.cache("quantity"), _quantity, kinds), kinds,
+                                              "quantity", "LOG_IMP_102", 0, numbers, pending)
+        out["applicant_type"] = self._applicant_types(raw, out["applicant_name"], numbers, pending)
+        out["channel"] = self._channels(raw, out["notes"], numbers, pending)
+        in_province, explicit = self._in_province(raw, numbers, pending)
+        out["in_province"] = in_province
+        field_of = self.cache("field_of")
+        for procedure in set(out["procedure_name"]).difference(field_of):
+            field_of[procedure] = nfc(self.ctx.field_of_procedure(procedure) or "") if procedure else ""
+        if "field_name" in raw:
+            out["field_name"] = [f or field_of[p] for f, p in zip(out["field_name"], out["procedure_name"],
+                                                                   strict=True)]
+        else:
+            out["field_name"] = list(map(field_of.__getitem__, out["procedure_name"]))
+        out["source"] = [self.source] * n
+        provinces = convert(out["address"], self.cache("province"), self.find_province)
+        for i in explicit:
+            provinces[i] = None
+        self.provinces.extend(provinces)
+        return {name: out[name] for name in RECORD_FIELDS}
+
+    def _bad_cells(self, values: list[Any], kinds: set[type], key: str, code: str, fill: Any,
+                   numbers: list[int], pending: dict[int, list[Issue]]) -> list[Any]:
+        """Replace the cells that did not convert by `fill` and report each of them."""
+        if _Bad in kinds:
+            for i, value in enumerate(values):
+                if value.__class__ is _Bad:
+                    values[i] = fill
+                    self._issue(pending, numbers[i], code, value.message, key)
+        return values
+
+    def _lookup_column(self, raw: dict[str, Sequence[Any]], key: str,
+                       meaning: Callable[[str], Any]) -> tuple[list[str], dict[str, Any]] | None:
+        """A column of words (type, channel, in province): its cleaned texts and what each means."""
+        col = raw.get(key)
+        if col is None:
+            return None
+        texts = convert(col, self.cache(key + ":text"), clean_text)
+        known = self.cache(key)
+        for text in set(texts).difference(known):
+            known[text] = meaning(text) if text else None
+        return texts, known
+
+    def _applicant_types(self, raw: dict[str, Sequence[Any]], names: list[str], numbers: list[int],
+                         pending: dict[int, list[Issue]]) -> list[str]:
+        lex = self.lex
+        guess = self.cache("organisation")
+        for name in set(names).difference(guess):
+            guess[name] = "to_chuc" if name and is_organisation(name, lex) else "ca_nhan"
+        found = self._lookup_column(raw, "applicant_type", lambda t: lex.types.get(header_key(t)))
+        if found is None:
+            return list(map(guess.__getitem__, names))
+        texts, known = found
+        out = []
+        for i, (text, name) in enumerate(zip(texts, names, strict=True)):
+            value = known[text]
+            if value is None:
+                if text:
+                    self._issue(pending, numbers[i], "LOG_IMP_103", f"không hiểu loại người nộp “{text}”; "
+                                "đoán theo tên", "applicant_type", Level.WARNING)
+                value = guess[name]
+            out.append(value)
+        return out
+
+    def _channels(self, raw: dict[str, Sequence[Any]], notes: list[str], numbers: list[int],
+                  pending: dict[int, list[Issue]]) -> list[str]:
+        lex = self.lex
+        from_notes = self.cache("notes:channel")
+        for text in set(notes).difference(from_notes):
+            from_notes[text] = (channel_from_notes(text, lex) if text else None) or "truc_tiep"
+        found = self._lookup_column(raw, "channel", lambda t: lex.channels.get(header_key(t))
+                                    or channel_from_notes(t, lex))
+        if found is None:
+            return list(map(from_notes.__getitem__, notes))
+        texts, known = found
+        out = []
+        for i, (text, note) in enumerate(zip(texts, notes, strict=True)):
+            value = known[text]
+            if value is None:
+                if text:
+                    self._issue(pending, numbers[i], "LOG_IMP_104", f"không hiểu kênh tiếp nhận “{text}”; "
+                                "coi là trực tiếp", "channel", Level.WARNING)
+                value = from_notes[note]
+            out.append(value)
+        return out
+
+    def _in_province(self, raw: dict[str, Sequence[Any]], numbers: list[int],
+                     pending: dict[int, list[Issue]]) -> tuple[list[bool], list[int]]:
+        """(lives in the province, positions where a column says so explicitly)."""
+        found = self._lookup_column(raw, "in_province", lambda t: self.lex.in_province.get(header_key(t)))
+        if found is None:
+            return [True] * len(numbers), []
+        texts, known = found
+        out, explicit = [], []
+        for i, text in enumerate(texts):
+            value = known[text]
+            if value is None:
+                if text:
+                    self._issue(pending, numbers[i], "LOG_IMP_105", f"không hiểu “{text}” (trong tỉnh?)",
+                                "in_province", Level.WARNING)
+                value = True
+            else:
+                explicit.append(i)
+            out.append(value)
+        return out, explicit
+
+    def _check(self, data: dict[str, list[Any]], numbers: list[int],
+               pending: dict[int, list[Issue]]) -> None:
+        """validate_record on the rows that need it, then codes repeated inside the file."""
+        for i in rows_to_validate(data):
+            record = DossierRecord(*[data[name][i] for name in RECORD_FIELDS])
+            found = validate_record(record, sheet=self.sheet, row=numbers[i])
+            if found:
+                pending.setdefault(numbers[i], []).extend(found)
+        codes, seen = data["code"], self.seen_codes
+        fresh = set(codes)
+        if len(fresh) == len(codes) and "" not in fresh and seen.isdisjoint(fresh):
+            seen |= fresh
+            return
+        # A code seen before: where first? (rare, so the earlier rows are searched only now)
+        first_row = dict(zip(reversed(self.preview.data["code"]), reversed(self.preview.row_numbers),
+                             strict=True))
+        for code, row_no in zip(codes, numbers, strict=True):
+            if code:
+                first = first_row.setdefault(code, row_no)
+                if first != row_no:
+                    self._issue(pending, row_no, "LOG_IMP_106", f"mã hồ sơ “{code}” trùng với dòng {first} "
+                                "của tệp", "code")
+        seen |= fresh
+
+    def finish(self) -> None:
+        """Mark applicants whose address names another province as living outside it."""
+        named = Counter(filter(None, self.provinces))
+        if not named:
+            return
+        home = self.ctx.home_province
+        if home is None:  # no office set: the province most addresses name is home
+            home = named.most_common(1)[0][0]
+        if not named.keys() - {home}:
+            return
+        in_province = self.preview.data["in_province"]
+        for i, province in enumerate(self.provinces):
+            if province is not None and province != home:
+                in_province[i] = False
+
+
 def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: Path, kind: str,
                   reader: str, mapping_source: str = "auto", total_rows: int = 0,
                   context: ParseContext | None = None, progress: Progress | None = None,
                   vocab: Vocabulary | None = None) -> ImportPreview:
-    """Turn the data rows of a sheet into a preview (records + issues). Writes nothing."""
+    """Turn the data rows of a sheet into a preview (columns + issues). Writes nothing."""
     vocab = vocab or load_vocabulary()
-    lex = _Lexicon(vocab)
     ctx = context or ParseContext()
     preview = ImportPreview(path=path, sheet=layout.sheet, kind=kind, reader=reader, layout=layout,
                             mapping_source=mapping_source)
@@ -311,217 +580,20 @@ def build_preview(rows: Iterable[Sequence[Any]], layout: HeaderLayout, *, path: 
             "LOG_IMP_020", f"không tìm thấy cột {names}; hãy chỉ cột tương ứng trong bảng ghép cột",
             Level.ERROR, layout.sheet))
         return preview
-
-    columns: dict[str, int] = {}
-    for col, key in layout.mapping.items():
-        if key not in vocab.ignored:
-            columns.setdefault(key, col)
-    sheet = layout.sheet
-    ctx.source = nfc(ctx.source)
-    issues = preview.issues.items
-    records = preview.records
-    row_numbers = preview.row_numbers
-    invalid = preview.invalid
-    find_province = _ProvinceFinder(lex)
-    provinces: list[tuple[int, str]] = []       # (record index, province) when an address names one
-    text_cache: dict[Any, str] = {}
-    date_cache: dict[Any, date | None] = {}
-    type_cache: dict[str, str | None] = {}
-    channel_cache: dict[str, str | None] = {}
-    notes_channel_cache: dict[str, str | None] = {}
-    field_cache: dict[str, str] = {}
-    seen_codes: dict[str, int] = {}
-    label = {k: field_label(k) for k in columns}
-    width_needed = max(columns.values()) + 1
-    plain_cols = [(k, columns[k]) for k in _TEXT_KEYS if k in columns and k not in _CACHED_TEXT]
-    cached_cols = [(k, columns[k]) for k in _TEXT_KEYS if k in columns and k in _CACHED_TEXT]
-    date_cols = [(k, columns[k]) for k in _DATE_KEYS if k in columns]
-    c_received = columns["received_date"]
-    c_code = columns["code"]
-    c_addr_phone = columns.get("address_phone")
-    c_quantity = columns.get("quantity")
-    c_type = columns.get("applicant_type")
-    c_channel = columns.get("channel")
-    c_in_prov = columns.get("in_province")
-    mapped_cols = sorted(set(columns.values()))
-    # Every DossierRecord field with its default: a row starts as a copy (one C-level call).
-    template: dict[str, Any] = {
-        "code": "", "procedure_name": "", "applicant_name": "", "received_date": None,
-        "field_name": "", "quantity": 1, "applicant_type": "ca_nhan", "address": "", "phone": "",
-        "agency": "", "due_date": None, "transferred_date": None, "result_in_date": None,
-        "returned_date": None, "channel": "truc_tiep", "in_province": True, "birth_date": None,
-        "result_method": "", "notes": "", "source": ctx.source}
-    step = 2000
+    parser = _RowParser(preview, layout, vocab, _Lexicon(vocab), ctx)
     total = max(total_rows - layout.data_start, 0)
-
-    def cached_text(value: Any) -> str:
-        try:
-            return text_cache[value]
-        except KeyError:
-            text_cache[value] = result = clean_text(value)
-            return result
-        except TypeError:  # unhashable: never from our readers, but be safe
-            return clean_text(value)
-
-    for offset, row in enumerate(rows):
-        if offset < layout.data_start:
-            continue
-        row_no = offset + 1
-        if offset % step == 0:
-            report(progress, offset - layout.data_start, total, "Đang đọc và kiểm tra các dòng…")
-        if len(row) < width_needed:
-            row = list(row) + [None] * (width_needed - len(row))
-        received_raw = row[c_received]
-        if received_raw is None or (received_raw.__class__ is str and not received_raw[:1].isdigit()):
-            # Blank, total and signature rows have no date of receipt (or text in its column).
-            filled = [row[c] for c in mapped_cols if row[c] is not None and row[c] != ""]
-            if not filled:
-                preview.skipped_rows += 1
-                continue
-            texts = " ".join(clean_text(v) for v in row if v is not None and v != "").lower()
-            if any(w in texts for w in lex.skip_words):
-                preview.skipped_rows += 1
-                continue
-            # A signer's name under the signature line; a real dossier has more than that.
-            if len(filled) == 1 or (len(filled) == 2 and (row[c_code] is None or row[c_code] == "")):
-                preview.skipped_rows += 1
-                issues.append(Issue("LOG_IMP_120", f"bỏ qua dòng chỉ có “{texts[:60]}”", Level.WARNING,
-                                    sheet, row_no))
-                continue
-        values = template.copy()
-        row_issues: list[Issue] = []
-        for key, col in plain_cols:
-            values[key] = clean_text(row[col])
-        for key, col in cached_cols:
-            raw = row[col]
-            text = text_cache.get(raw) if raw.__class__ is str else None
-            values[key] = cached_text(raw) if text is None else text
-        for key, col in date_cols:
-            raw = row[col]
-            if raw.__class__ is date:  # calamine gives date cells as dates: nothing to do
-                values[key] = raw
-                continue
-            try:
-                values[key] = date_cache[raw]
-            except KeyError:
-                try:
-                    values[key] = date_cache[raw] = parse_cell_date(raw)
-                except DateError as exc:
-                    values[key] = None
-                    row_issues.append(Issue("LOG_IMP_101", str(exc), Level.ERROR, sheet, row_no, label[key]))
-            except TypeError:
-                values[key] = None
-        if values["phone"]:  # from a phone column; a phone split off an address is already clean
-            values["phone"] = normalise_phone(values["phone"])
-        if c_addr_phone is not None:
-            address, phone = split_address_phone(clean_text(row[c_addr_phone]))
-            if not values["address"]:
-                values["address"] = address
-            if not values["phone"]:
-                values["phone"] = phone
-        if c_quantity is not None:
-            raw = row[c_quantity]
-            if raw is None or raw == "":
-                values["quantity"] = 1
-            else:
-                try:
-                    number = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)
-                    if not number.is_integer():
-                        raise ValueError
-                    values["quantity"] = int(number)
-                except (ValueError, TypeError):
-                    values["quantity"] = 0
-                    row_issues.append(Issue("LOG_IMP_102", f"số lượng “{clean_text(raw)}” không phải số "
-                                            "nguyên", Level.ERROR, sheet, row_no, label["quantity"]))
-        name = values["applicant_name"]
-        applicant_type = None
-        if c_type is not None:
-            raw_type = cached_text(row[c_type])
-            if raw_type:
-                applicant_type = type_cache.get(raw_type, "?")
-                if applicant_type == "?":
-                    applicant_type = type_cache[raw_type] = lex.types.get(header_key(raw_type))
-                if applicant_type is None:
-                    row_issues.append(Issue("LOG_IMP_103", f"không hiểu loại người nộp “{raw_type}”; "
-                                            "đoán theo tên", Level.WARNING, sheet, row_no,
-                                            label["applicant_type"]))
-        if applicant_type is None:
-            applicant_type = "to_chuc" if name and is_organisation(name, lex) else "ca_nhan"
-        channel = None
-        if c_channel is not None:
-            raw_channel = cached_text(row[c_channel])
-            if raw_channel:
-                channel = channel_cache.get(raw_channel, "?")
-                if channel == "?":
-                    channel = channel_cache[raw_channel] = lex.channels.get(header_key(raw_channel)) \
-                        or channel_from_notes(raw_channel, lex)
-                if channel is None:
-                    row_issues.append(Issue("LOG_IMP_104", f"không hiểu kênh tiếp nhận “{raw_channel}”; "
-                                            "coi là trực tiếp", Level.WARNING, sheet, row_no,
-                                            label["channel"]))
-        if channel is None:
-            notes = values["notes"]
-            if notes:
-                channel = notes_channel_cache.get(notes, "?")
-                if channel == "?":
-                    channel = notes_channel_cache[notes] = channel_from_notes(notes, lex)
-            channel = channel or "truc_tiep"
-        in_province = True
-        explicit_province = False
-        if c_in_prov is not None:
-            raw_prov = cached_text(row[c_in_prov])
-            if raw_prov:
-                known = lex.in_province.get(header_key(raw_prov))
-                if known is None:
-                    row_issues.append(Issue("LOG_IMP_105", f"không hiểu “{raw_prov}” (trong tỉnh?)",
-                                            Level.WARNING, sheet, row_no, label["in_province"]))
-                else:
-                    in_province, explicit_province = known, True
-        procedure = values["procedure_name"]
-        if not values["field_name"] and procedure:
-            field_name = field_cache.get(procedure)
-            if field_name is None:
-                field_name = field_cache[procedure] = nfc(ctx.field_of_procedure(procedure) or "")
-            values["field_name"] = field_name
-        values["applicant_type"] = applicant_type
-        values["channel"] = channel
-        values["in_province"] = in_province
-        record = DossierRecord(**values)
-        row_issues.extend(validate_record(record, sheet=sheet, row=row_no))
-        index = len(records)
-        code = record.code
-        if code:
-            first = seen_codes.get(code)
-            if first is None:
-                seen_codes[code] = row_no
-            else:
-                row_issues.append(Issue("LOG_IMP_106", f"mã hồ sơ “{code}” trùng với dòng {first} của tệp",
-                                        Level.ERROR, sheet, row_no, label["code"]))
-        if not explicit_province and record.address:
-            province = find_province(record.address)
-            if province is not None:
-                provinces.append((index, province))
-        records.append(record)
-        row_numbers.append(row_no)
-        if row_issues:
-            issues.extend(row_issues)
-            if any(i.level is Level.ERROR for i in row_issues):
-                invalid.add(index)
-    _settle_provinces(records, provinces, ctx.home_province)
+    rows = islice(rows, layout.data_start, None)
+    done = 0
+    while True:
+        report(progress, done, total, "Đang đọc và kiểm tra các dòng…")
+        chunk = list(islice(rows, CHUNK_ROWS))
+        if not chunk:
+            break
+        parser.add(chunk, layout.data_start + done + 1)
+        done += len(chunk)
+    parser.finish()
     report(progress, total, total, "Đã kiểm tra xong.")
     return preview
-
-
-def _settle_provinces(records: list[DossierRecord], provinces: list[tuple[int, str]],
-                      home: str | None) -> None:
-    """Mark applicants whose address names another province as living outside it."""
-    if not provinces:
-        return
-    if home is None:  # no office set: the province most addresses name is home
-        home = Counter(p for _, p in provinces).most_common(1)[0][0]
-    for index, province in provinces:
-        if province != home:
-            records[index] = replace(records[index], in_province=False)
 
 
 def home_province_key(province_name: str | None) -> str | None:
