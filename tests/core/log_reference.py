@@ -134,7 +134,8 @@ def read_rows(rows: Sequence[Sequence[Any]], layout: HeaderLayout, ctx: ParseCon
         if not values["field_name"] and values["procedure_name"]:
             values["field_name"] = nfc(ctx.field_of_procedure(values["procedure_name"]) or "")
         record = DossierRecord(**values, source=nfc(ctx.source))
-        found += validate_record(record, sheet=sheet, row=row_no)
+        unread = {i.column for i in found if i.level is Level.ERROR}  # reported once, precisely
+        found += [i for i in validate_record(record, sheet=sheet, row=row_no) if i.column not in unread]
         if record.code:
             first = seen.setdefault(record.code, row_no)
             if first != row_no:

@@ -135,6 +135,18 @@ def test_an_impossible_date_is_refused_with_sheet_row_and_column_and_nothing_is_
     assert db_checksum() == before
 
 
+def test_a_cell_that_cannot_be_read_is_reported_once_with_the_precise_reason(app, tmp_path):
+    rows = [["Mã hồ sơ", "Tên TTHC", "Họ tên", "Ngày tiếp nhận", "Số lượng"],
+            ["HS-1", "Đăng ký khai sinh", "Lê Văn Tám", "31/02/2020", 1],
+            ["HS-2", "Đăng ký khai sinh", "Lê Văn Tám", "05/03/2024", "hai"],
+            ["HS-3", "Đăng ký khai sinh", "Lê Văn Tám", "", 1]]
+    preview = log_io.preview_import(write_xlsx(tmp_path / "o-loi.xlsx", rows))
+    assert [(e.row, e.code, e.column) for e in preview.errors] == [
+        (2, "LOG_IMP_101", "Ngày nhận hồ sơ"), (3, "LOG_IMP_102", "Số lượng hồ sơ"),
+        (4, "LOG_105", "Ngày nhận hồ sơ")]
+    assert "không có thật" in preview.errors[0].message and "31/02/2020" in preview.errors[0].message
+
+
 def test_a_returned_date_before_the_received_date_is_refused(app, tmp_path):
     path = write_mau06(tmp_path / "tra-truoc.xlsx", [dossier(1, received="10/03/2024", due="12/03/2024",
                                                              returned="01/03/2024")])

@@ -123,7 +123,7 @@ def test_a_file_with_errors_lists_each_by_place_and_can_import_only_the_valid_ro
     assert "149 hồ sơ" in dialog.keep_valid_button.cget("text")
     values = [dialog.issue_grid.row_values(row) for row in dialog.issue_grid.visible_rows()]
     errors = [v for v in values if v[0] == "Lỗi"]
-    assert errors and errors[0][1] and errors[0][2].isdigit() and errors[0][3]
+    assert len(errors) == 1 and errors[0][1] and errors[0][2].isdigit() and errors[0][3]
     assert "31/02/2025" in errors[0][4]
     assert "Có 1 dòng lỗi" in dialog.advice_var.get()
     commit(view, dialog, dialog.keep_valid_button)

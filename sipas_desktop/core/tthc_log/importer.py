@@ -531,7 +531,11 @@ class _RowParser:
             record = DossierRecord(*[data[name][i] for name in RECORD_FIELDS])
             found = validate_record(record, sheet=self.sheet, row=numbers[i])
             if found:
-                pending.setdefault(numbers[i], []).extend(found)
+                # A cell that could not be read (31/02/2020, "hai" as a quantity) already has its
+                # precise error; validate_record would add a vaguer one for the value left empty
+                # ("thiếu ngày nhận hồ sơ"): one problem, one issue.
+                unread = {x.column for x in pending.get(numbers[i], ()) if x.level is Level.ERROR}
+                pending.setdefault(numbers[i], []).extend(x for x in found if x.column not in unread)
         codes, seen = data["code"], self.seen_codes
         fresh = set(codes)
         if len(fresh) == len(codes) and "" not in fresh and seen.isdisjoint(fresh):
