@@ -3,6 +3,7 @@
 Thin shells over `core.services.log_io` and `core.services.log`. `log import` without
 `--keep-valid` imports nothing when any row has an error and exits 1 with the list; `--json`
 prints the result (keys `new`, `updated`, `unchanged`, `refused`, `issues`) on stdout in both cases.
+`--map "A=code,…" --data-row N` maps the columns by hand when no header is recognised.
 """
 
 from __future__ import annotations
@@ -44,6 +45,41 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên") from None
 
 
+def _column_index(name: str) -> int:
+    """"A" → 0, "AB" → 27; "3" → 2 (a column number counts from 1)."""
+    if name.isdigit() and int(name) >= 1:
+        return int(name) - 1
+    if not name or not name.isascii() or not name.isalpha():
+        raise ValueError(name)
+    index = 0
+    for letter in name.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _mapping(text: str) -> dict[int, str]:
+    """--map "A=code,B=procedure_name" → {0: "code", 1: "procedure_name"}."""
+    from sipas_desktop.core.tthc_log.headers import load_vocabulary
+
+    keys = load_vocabulary().keys
+    out: dict[int, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        column, sep, key = (x.strip() for x in part.partition("="))
+        try:
+            index = _column_index(column)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{part}”: cần dạng CỘT=thông_tin, ví dụ A=code") from None
+        if not sep or key not in keys:
+            raise argparse.ArgumentTypeError(f"“{part}”: không có thông tin “{key}”; dùng một trong: "
+                                             + ", ".join(keys))
+        if index in out:
+            raise argparse.ArgumentTypeError(f"cột {column} được ghép hai lần")
+        out[index] = key
+    if not out:
+        raise argparse.ArgumentTypeError("cần ít nhất một cột, ví dụ \"A=code,B=procedure_name\"")
+    return out
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("log", help="sổ theo dõi hồ sơ: nhập, xuất, đếm",
                        description="Sổ theo dõi hồ sơ thủ tục hành chính.")
@@ -58,6 +94,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="chỉ nhập các dòng hợp lệ, bỏ các dòng có lỗi")
     q.add_argument("--json", action="store_true",
                    help="in kết quả dạng JSON (new, updated, unchanged, refused, issues)")
+    q.add_argument("--map", type=_mapping, metavar="CỘT=THÔNG_TIN,…",
+                   help="tự ghép cột (khi chương trình không nhận ra dòng tiêu đề hay nhận sai), ví dụ "
+                        "\"A=code,B=procedure_name,C=applicant_name,D=received_date\"; thông tin: "
+                        "code, procedure_name, field_name, quantity, applicant_name, applicant_type, "
+                        "address, phone, address_phone, agency, received_date, due_date, transferred_date, "
+                        "result_in_date, returned_date, channel, in_province, birth_date, result_method, "
+                        "notes, row_number, signature. Cách ghép được nhớ cho các tệp cùng mẫu")
+    q.add_argument("--data-row", type=_positive, metavar="N",
+                   help="dòng đầu tiên có dữ liệu (đếm từ 1 như trong Excel)")
     q.set_defaults(handler=cmd_import)
 
     q = lsub.add_parser("export", help="xuất sổ theo mẫu số 06 ra .xlsx để in",
@@ -102,7 +147,8 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.open()
     progress = terminal_progress()
     try:
-        preview = log_io.preview_import(Path(args.file), progress=progress)
+        preview = log_io.preview_import(Path(args.file), mapping=args.map, progress=progress,
+                                        data_row=args.data_row)
     except UserError as exc:
         if args.json:
             issues = exc.issues or [Issue(exc.code, exc.message, Level.ERROR)]

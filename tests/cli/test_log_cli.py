@@ -111,3 +111,40 @@ def test_the_installed_command_runs_the_log_commands(tmp_path):
     assert done.returncode == 0 and json.loads(done.stdout)["new"] == 30
     done = subprocess.run(env_run + ["log", "count"], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "30"
+
+
+def test_a_file_without_a_recognisable_header_is_imported_with_columns_mapped_by_hand(
+        sipas, tmp_path, capsys):
+    from tests.core.log_data import foreign_rows, write_xlsx
+
+    path = write_xlsx(tmp_path / "la.xlsx", foreign_rows(2, range(1, 4)))
+    assert sipas("log", "import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "--map" in err and "--data-row" in err and "Traceback" not in err
+
+    columns = "A=code, B=procedure_name,C=applicant_name,D=received_date,E=phone"
+    assert sipas("log", "import", str(path), "--map", columns, "--data-row", "4", "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"new", "updated", "unchanged", "refused", "issues"}
+    assert (result["new"], result["refused"]) == (3, 0)
+    # Remembered for the next export with the same header, wherever its data starts.
+    later = write_xlsx(tmp_path / "la-2.xlsx", foreign_rows(4, range(4, 6)))
+    assert sipas("log", "import", str(later), "--json") == 0
+    assert json.loads(capsys.readouterr().out)["new"] == 2
+
+
+@pytest.mark.parametrize("mapping", ["A=ma_ho_so", "A-code", "1A=code", "A=code,A=notes", ""])
+def test_a_mapping_that_cannot_be_read_is_a_usage_error(sipas, tmp_path, capsys, mapping):
+    with pytest.raises(SystemExit) as caught:
+        sipas("log", "import", str(tmp_path / "x.xlsx"), "--map", mapping)
+    assert caught.value.code == 2
+    assert "--map" in capsys.readouterr().err
+
+
+def test_the_help_of_log_import_names_every_field_a_column_can_be_mapped_to(sipas, capsys):
+    from sipas_desktop.core.tthc_log.headers import load_vocabulary
+
+    with pytest.raises(SystemExit):
+        sipas("log", "import", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(key in text for key in load_vocabulary().keys)

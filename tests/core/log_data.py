@@ -23,6 +23,16 @@ def dossier(n: int, code: str | None = None, *, name: str = "Nguyễn Văn An",
             received, due, None, None, returned, notes]
 
 
+FOREIGN_HEADER = ["Code", "Procedure", "Applicant", "Received on", "Tel"]
+
+
+def foreign_rows(title_rows: int, codes: range) -> list[list[object]]:
+    """An export whose header the importer cannot read (English words) under a title block."""
+    title = [["BÁO CÁO TỪ PHẦN MỀM KHÁC"]] + [[]] * (title_rows - 1)
+    return title + [list(FOREIGN_HEADER)] + [
+        [f"HS-{n}", "Đăng ký khai sinh", "Lê Văn Tám", f"0{n}/03/2024", "0912345678"] for n in codes]
+
+
 def mau06_rows(data: Sequence[Sequence[object]], *, title: bool = True,
                footer: bool = True) -> list[list[object]]:
     rows: list[list[object]] = []

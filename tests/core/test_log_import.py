@@ -14,7 +14,15 @@ from sipas_desktop.core.services import log_io
 from sipas_desktop.core.tthc_log.cells import parse_cell_date, split_address_phone
 from sipas_desktop.core.tthc_log.headers import find_header
 from sipas_desktop.core.tthc_log.importer import channel_from_notes, is_organisation
-from tests.core.log_data import MAU06_SUB, MAU06_TOP, db_checksum, dossier, write_mau06, write_xlsx
+from tests.core.log_data import (
+    MAU06_SUB,
+    MAU06_TOP,
+    db_checksum,
+    dossier,
+    foreign_rows,
+    write_mau06,
+    write_xlsx,
+)
 
 
 def _lexicon():
@@ -222,6 +230,57 @@ def test_a_corrected_mapping_is_remembered_for_files_with_the_same_layout(app, t
     later = log_io.preview_import(write_xlsx(tmp_path / "la-2.xlsx", rows))
     assert later.mapping_source == "remembered" and later.ok
     assert later.records[0].applicant_name == "Lê Văn Tám"
+
+
+def test_a_sheet_without_a_recognisable_header_says_how_to_map_its_columns_by_hand(app, tmp_path):
+    path = write_xlsx(tmp_path / "la.xlsx", foreign_rows(2, range(1, 4)))
+    with pytest.raises(UserError) as caught:
+        log_io.preview_import(path)
+    message = caught.value.message
+    assert caught.value.code == "LOG_IMP_030" and "“Sổ hồ sơ”" in message
+    assert "tab “Ghép cột”" in message and "--map \"A=code," in message and "--data-row" in message
+
+
+def test_columns_mapped_by_hand_read_a_sheet_without_a_recognisable_header_and_are_remembered(app, tmp_path):
+    path = write_xlsx(tmp_path / "la.xlsx", foreign_rows(2, range(1, 4)))
+    blank = log_io.preview_import(path, mapping={})
+    assert blank.mapping_source == "none" and blank.file_errors and not blank.records
+    assert blank.layout.data_start == 3  # guessed: the first row with a date-like cell (row 4)
+    assert [(c.header, c.sample) for c in blank.columns][:2] == [("Code", "HS-1 · HS-2 · HS-3"),
+                                                                  ("Procedure", "Đăng ký khai sinh · "
+                                                                   "Đăng ký khai sinh · Đăng ký khai sinh")]
+    mapping = {0: "code", 1: "procedure_name", 2: "applicant_name", 3: "received_date", 4: "phone"}
+    mapped = log_io.preview_import(path, mapping=mapping, data_row=4)
+    assert mapped.ok and mapped.mapping_source == "user" and mapped.row_numbers == [4, 5, 6]
+    assert [(r.code, r.received_date, r.phone) for r in mapped.records][0] == ("HS-1", date(2024, 3, 1),
+                                                                              "0912345678")
+    assert log_io.commit_import(mapped).new == 3
+    # The next export of that software: a longer title block, the same header, no mapping given.
+    later = log_io.preview_import(write_xlsx(tmp_path / "la-2.xlsx", foreign_rows(5, range(4, 7))))
+    assert later.mapping_source == "remembered" and later.ok
+    assert later.row_numbers == [7, 8, 9] and [r.code for r in later.records] == ["HS-4", "HS-5", "HS-6"]
+
+
+def test_a_sheet_of_bare_rows_can_be_mapped_by_hand_but_not_remembered(app, tmp_path):
+    rows = [["HS-1", "Đăng ký khai sinh", "Lê Văn Tám", "05/03/2024"],
+            ["HS-2", "Đăng ký khai tử", "Lê Văn Ba", "06/03/2024"]]
+    path = write_xlsx(tmp_path / "tran.xlsx", rows)
+    preview = log_io.preview_import(path, mapping={0: "code", 1: "procedure_name", 2: "applicant_name",
+                                                   3: "received_date"}, data_row=1)
+    assert preview.ok and preview.total == 2 and preview.layout.header_rows == ()
+    log_io.commit_import(preview)
+    with pytest.raises(UserError) as caught:  # nothing above the data to know the layout by
+        log_io.preview_import(write_xlsx(tmp_path / "tran-2.xlsx", rows))
+    assert caught.value.code == "LOG_IMP_030"
+
+
+def test_the_row_where_data_starts_can_be_given_and_must_be_in_the_sheet(app, tmp_path):
+    path = write_mau06(tmp_path / "so.xlsx", [dossier(1), dossier(2), dossier(3)])
+    assert log_io.preview_import(path).row_numbers[:3] == [9, 10, 11]
+    assert log_io.preview_import(path, data_row=10).row_numbers[:2] == [10, 11]
+    with pytest.raises(UserError) as caught:
+        log_io.preview_import(path, data_row=500)
+    assert caught.value.code == "LOG_IMP_034" and "500" not in caught.value.message
 
 
 def test_a_mapping_with_one_field_on_two_columns_is_refused(app, tmp_path):

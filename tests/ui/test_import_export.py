@@ -178,3 +178,31 @@ def test_the_first_run_wizard_loads_demo_data_through_the_importer(window, app, 
     assert log_services.count_dossiers() > 0
     assert main.views["log"].grid_widget.total == log_services.count_dossiers()
     assert "hồ sơ mẫu" in main.status_var.get()
+
+
+def test_a_file_whose_header_is_not_recognised_opens_on_the_column_mapping_to_map_by_hand(
+        view, tmp_path, prompter):
+    from tests.core.log_data import foreign_rows, write_xlsx
+
+    path = write_xlsx(tmp_path / "phan-mem-khac.xlsx", foreign_rows(2, range(1, 6)))
+    dialog = read_preview(view, path)
+    assert dialog.preview.mapping_source == "none" and dialog.preview.total == 0
+    assert dialog.notebook.index(dialog.notebook.select()) == 1  # the "Ghép cột" tab
+    assert "không nhận ra dòng tiêu đề" in dialog.advice_var.get()
+    assert str(dialog.import_all_button.cget("state")) == "disabled"
+    assert dialog.data_row_var.get() == "4"  # guessed: the first row that looks like data
+    assert [box.get() for box in dialog.mapping_boxes.values()] == ["(không dùng)"] * 5
+    for column, label in enumerate(["Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Ngày nhận hồ sơ",
+                                    "Số điện thoại"]):
+        dialog.set_mapping_label(column, label)
+    dialog.data_row_var.set("5")  # the user skips the first dossier row
+    job = dialog.reread()
+    view.ctx.jobs.wait(job, timeout=60)
+    pump(view)
+    assert dialog.preview.mapping_source == "user" and dialog.preview.ok
+    assert dialog.preview.row_numbers == [5, 6, 7, 8]
+    commit(view, dialog, dialog.import_all_button)
+    assert dialog.result.new == 4 and view.grid_widget.total == 4
+    again = read_preview(view, tmp_path / "phan-mem-khac.xlsx")  # remembered for this layout
+    assert again.preview.mapping_source == "remembered" and again.preview.row_numbers == [5, 6, 7, 8]
+    again.close()

@@ -17,7 +17,7 @@ import contextlib
 import gc
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
@@ -26,11 +26,15 @@ from sipas_desktop.core import models
 from sipas_desktop.core.db import atomic, chunk_size, database
 from sipas_desktop.core.errors import Issue, Level, UserError
 from sipas_desktop.core.progress import Progress, report
+from sipas_desktop.core.tthc_log.cells import clean_text
 from sipas_desktop.core.tthc_log.headers import (
     HEADER_SCAN_ROWS,
+    MANUAL_PREFIX,
     HeaderLayout,
     find_header,
     load_vocabulary,
+    manual_candidates,
+    manual_layout,
 )
 from sipas_desktop.core.tthc_log.importer import (
     ImportPreview,
@@ -117,39 +121,107 @@ def _checked_mapping(mapping: dict[int, str], layout: HeaderLayout) -> dict[int,
     return out
 
 
+def _first_sheet(book) -> tuple[object, list[list[object]]]:
+    """The first sheet that holds anything, and its first rows (the first sheet when all are empty)."""
+    first = None
+    for index in range(len(book.sheet_names)):
+        table = book.sheet(index)
+        head = table.head(HEADER_SCAN_ROWS)
+        if first is None:
+            first = (table, head)
+        if any(v is not None and v != "" for row in head for v in row):
+            return table, head
+    if first is None:
+        raise UserError(f"Tệp “{book.path.name}” không có trang tính nào.", code="LOG_IMP_033")
+    return first
+
+
+def _remembered_manual(head: list[list[object]], sheet: str) -> HeaderLayout | None:
+    """A mapping made by hand for a sheet like this one: the same row naming the columns, the
+    data as far below it as then."""
+    candidates = manual_candidates(head)
+    if not candidates:
+        return None
+    found = {row.signature: row.mapping for row in models.ImportLayout.select().where(
+        models.ImportLayout.signature.in_(list(candidates)))}
+    for signature, header in candidates.items():  # the top-most row first
+        if signature not in found:
+            continue
+        try:
+            payload = json.loads(found[signature])
+            mapping = {int(k): v for k, v in payload["columns"].items() if v}
+            offset = int(payload["data_below"])
+        except (ValueError, TypeError, AttributeError, KeyError):
+            continue  # a damaged entry is ignored
+        if mapping and offset >= 1:
+            return manual_layout(head, sheet, header + offset, mapping)
+    return None
+
+
+def _no_header(path: Path, book) -> UserError:
+    sheets = ", ".join(f"“{n}”" for n in book.sheet_names) or "(không có trang tính)"
+    return UserError(
+        f"Tệp “{path.name}”: không tìm thấy dòng tiêu đề cột của sổ hồ sơ trong {HEADER_SCAN_ROWS} dòng đầu "
+        f"của trang tính {sheets}. Cần ít nhất hai trong các cột “Mã hồ sơ”, “Tên TTHC”, “Tên cá nhân, tổ "
+        "chức”, “Ngày nhận hồ sơ” và ba cột nhận ra được. Có thể tự ghép cột: trên giao diện, chọn thông "
+        "tin cho từng cột và dòng bắt đầu dữ liệu ở tab “Ghép cột” rồi bấm “Đọc lại tệp với cách ghép "
+        "này”; với lệnh, thêm --map \"A=code,B=procedure_name,C=applicant_name,D=received_date\" "
+        "--data-row 2 (cột = thông tin, dòng đầu tiên có dữ liệu). Cách ghép được nhớ cho các tệp cùng "
+        "mẫu.", code="LOG_IMP_030")
+
+
 def preview_import(path: Path | str, mapping: dict[int, str] | None = None,
-                   progress: Progress | None = None) -> ImportPreview:
-    """Read and check a log export; nothing is written. `mapping` (column → field key) overrides
-    the automatic header mapping; a mapping remembered for this file layout is used otherwise."""
+                   progress: Progress | None = None, *, data_row: int | None = None) -> ImportPreview:
+    """Read and check a log export; nothing is written.
+
+    `mapping` (column index, 0 = A → field key) replaces the automatic header mapping; without
+    it a mapping remembered for this file layout is used. `data_row` (1-based sheet row) is where
+    the data starts. When no header is recognised, a mapping made by hand for a sheet like this
+    one is used; else the first sheet is read with `mapping` (an empty one gives a preview that
+    lists the columns to map, `mapping_source` "none"); without `mapping` a UserError
+    (LOG_IMP_030) says how to map the columns by hand.
+    """
     path = Path(path)
     report(progress, 0, 1, f"Đang mở “{path.name}”…")
     with open_spreadsheet(path) as book:
-        layout = None
-        table = None
+        layout = table = head = None
         for index, _name in enumerate(book.sheet_names):
             table = book.sheet(index)
-            layout = find_header(table.head(HEADER_SCAN_ROWS), table.name, merged=table.merged)
+            head = table.head(HEADER_SCAN_ROWS)
+            layout = find_header(head, table.name, merged=table.merged)
             if layout is not None:
                 break
-        if layout is None or table is None:
-            sheets = ", ".join(f"“{n}”" for n in book.sheet_names) or "(không có trang tính)"
-            raise UserError(
-                f"Tệp “{path.name}”: không tìm thấy dòng tiêu đề cột của sổ hồ sơ trong {HEADER_SCAN_ROWS} "
-                f"dòng đầu của trang tính {sheets}. Cần ít nhất hai trong các cột “Mã hồ sơ”, “Tên TTHC”, "
-                "“Tên cá nhân, tổ chức”, “Ngày nhận hồ sơ” và ba cột nhận ra được.", code="LOG_IMP_030")
         source = "auto"
+        if layout is None:
+            table, head = _first_sheet(book)
+            if mapping is None and data_row is None:
+                layout = _remembered_manual(head, table.name)
+                source = "remembered"
+            if layout is None and mapping is None:
+                raise _no_header(path, book)
+            if layout is None:
+                layout = manual_layout(head, table.name, None if data_row is None else data_row - 1)
+                source = "user" if mapping else "none"
+        if data_row is not None:
+            if not 1 <= data_row <= max(table.height, 1):
+                raise UserError(f"Dòng bắt đầu dữ liệu phải từ 1 đến {max(table.height, 1)} (trang tính "
+                                f"“{table.name}” có {table.height} dòng).", code="LOG_IMP_034")
+            layout = replace(layout, data_start=data_row - 1)
         if mapping is not None:
             layout = layout.with_mapping(_checked_mapping(mapping, layout))
-            source = "user"
-        else:
+            source = "user" if source != "none" else source
+        elif source == "auto":
             remembered = _remembered_mapping(layout.signature)
             if remembered:
                 layout = layout.with_mapping(remembered)
                 source = "remembered"
         with _no_cycle_collection():
-            return build_preview(table.rows(), layout, path=path, kind=book.kind, reader=book.reader,
-                                 mapping_source=source, total_rows=table.height,
-                                 context=_office_context(path.name), progress=progress)
+            preview = build_preview(table.rows(), layout, path=path, kind=book.kind, reader=book.reader,
+                                    mapping_source=source, total_rows=table.height,
+                                    context=_office_context(path.name), progress=progress)
+        first = layout.data_start
+        preview.samples = [[clean_text(v) for v in row] for row in head[first:first + 3]]
+        return preview
 
 
 def _stored_date(value: object) -> object:
@@ -311,7 +383,7 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
                                  detail=json.dumps({"file": preview.path.name, "new": new,
                                                     "updated": updated, "unchanged": unchanged,
                                                     "refused": refused}, ensure_ascii=False))
-        if preview.mapping_source == "user":
+        if preview.mapping_source == "user" and preview.layout.signature:
             remember_mapping(preview.layout)
         if progress is not None:
             progress.check()  # a Cancel pressed during the last chunk still rolls everything back
@@ -321,8 +393,14 @@ def commit_import(preview: ImportPreview, keep_valid: bool = False,
 
 
 def remember_mapping(layout: HeaderLayout) -> None:
-    """Keep a user-corrected mapping for files with this header layout."""
-    payload = json.dumps({str(k): v for k, v in sorted(layout.mapping.items())}, ensure_ascii=False)
+    """Keep a user-corrected mapping for files with this header layout; a mapping made by hand
+    (no header recognised) keeps how far below its header row the data starts too."""
+    columns = {str(k): v for k, v in sorted(layout.mapping.items())}
+    if layout.signature.startswith(MANUAL_PREFIX):
+        payload = json.dumps({"columns": columns, "data_below": layout.data_start - layout.header_rows[0]},
+                             ensure_ascii=False)
+    else:
+        payload = json.dumps(columns, ensure_ascii=False)
     with atomic():
         models.ImportLayout.insert(signature=layout.signature, mapping=payload,
                                    updated_at=datetime.now()).on_conflict_replace().execute()

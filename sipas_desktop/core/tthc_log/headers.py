@@ -8,7 +8,9 @@ punctuation ignored except "/", an exact synonym first, else the longest synonym
 whole words.
 
 The layout of a file is summed up by a signature (a hash of its folded header texts) so that a
-mapping the user corrected once is found again for the next export of the same software.
+mapping the user corrected once is found again for the next export of the same software. When no
+header is recognised the user maps the columns by hand (`manual_layout`); the row just above the
+data then keys that mapping (`MANUAL_PREFIX` + its signature) for the next file like it.
 """
 
 from __future__ import annotations
@@ -299,3 +301,70 @@ def _is_column_numbers(row: Sequence[object]) -> bool:
         else:
             return False
     return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+# --------------------------------------------------------------------------- mapped by hand
+
+MANUAL_PREFIX = "tay:"       # signatures of layouts whose columns the user mapped by hand
+
+
+def _filled(row: Sequence[object]) -> list[object]:
+    return [v for v in row if v is not None and v != ""]
+
+
+def _looks_like_data(row: Sequence[object]) -> bool:
+    """A number, a date or a text starting with a digit (a date typed as text) in the row."""
+    return any(not isinstance(v, str) or v.strip()[:1].isdigit() for v in _filled(row))
+
+
+def guess_data_start(rows: Sequence[Sequence[object]]) -> int:
+    """The first row (0-based) that looks like data and holds at least half as many cells as the
+    fullest row; 0 when none does."""
+    width = max((len(_filled(r)) for r in rows), default=0)
+    for index, row in enumerate(rows):
+        if len(_filled(row)) >= max(2, width // 2) and _looks_like_data(row):
+            return index
+    return 0
+
+
+def _header_above(rows: Sequence[Sequence[object]], data_start: int) -> int | None:
+    """The row naming the columns above the data: the nearest one above it, past empty rows and
+    rows of data, with at least two texts; None when a title (or nothing) comes first."""
+    for index in range(min(data_start, len(rows)) - 1, -1, -1):
+        row = rows[index]
+        if not _filled(row) or _looks_like_data(row):
+            continue
+        return index if sum(1 for v in row if _text(v)) >= 2 else None
+    return None
+
+
+def manual_layout(rows: Sequence[Sequence[object]], sheet: str, data_start: int | None = None,
+                  mapping: dict[int, str] | None = None) -> HeaderLayout:
+    """The layout of a sheet whose header was not recognised, for a mapping made by hand.
+
+    `rows` are the first rows of the sheet; `data_start` (0-based) is where the data begins,
+    guessed when None. The row naming the columns above the data (`_header_above`) keys the
+    layout for the next file like it; without one the mapping cannot be remembered (signature "").
+    """
+    if data_start is None:
+        data_start = guess_data_start(rows)
+    width = max((len(r) for r in rows), default=0)
+    header = _header_above(rows, data_start)
+    if header is None:
+        return HeaderLayout(sheet, (), data_start, ("",) * width, dict(mapping or {}), "")
+    texts = tuple(_text(v) for v in rows[header]) + ("",) * max(0, width - len(rows[header]))
+    return HeaderLayout(sheet, (header,), data_start, texts, dict(mapping or {}),
+                        MANUAL_PREFIX + signature_of(texts))
+
+
+def manual_candidates(rows: Sequence[Sequence[object]]) -> dict[str, int]:
+    """Signature → row for every row of the first rows of a sheet that could name its columns:
+    looked up against the layouts mapped by hand before (the top-most row first)."""
+    found: dict[str, int] = {}
+    for index in range(min(len(rows), HEADER_SCAN_ROWS)):
+        row = rows[index]
+        if sum(1 for v in row if _text(v)) >= 2 and not _looks_like_data(row):
+            width = max(len(r) for r in rows)
+            texts = tuple(_text(v) for v in row) + ("",) * (width - len(row))
+            found.setdefault(MANUAL_PREFIX + signature_of(texts), index)
+    return found

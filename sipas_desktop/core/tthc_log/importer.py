@@ -68,6 +68,7 @@ class ColumnInfo:
     header: str
     key: str | None          # field key, or None when the column is not used
     label: str               # Vietnamese label of the field ("" when unused)
+    sample: str = ""         # the column's first values, to recognise it when mapping by hand
 
 
 def _empty_columns() -> dict[str, list[Any]]:
@@ -92,13 +93,16 @@ class ImportPreview:
     issues: IssueList = field(default_factory=IssueList)
     skipped_rows: int = 0
     file_errors: list[Issue] = field(default_factory=list)  # e.g. a required column missing
+    samples: list[list[str]] = field(default_factory=list)  # the first data rows, as text
     _records: list[DossierRecord] | None = field(default=None, repr=False, compare=False)
 
     @property
     def columns(self) -> list[ColumnInfo]:
+        width = max([len(self.layout.headers), *map(len, self.samples)])
         return [ColumnInfo(i, self.layout.header_of(i), self.layout.mapping.get(i),
-                           field_label(self.layout.mapping[i]) if i in self.layout.mapping else "")
-                for i in range(len(self.layout.headers))]
+                           field_label(self.layout.mapping[i]) if i in self.layout.mapping else "",
+                           " · ".join(row[i] for row in self.samples if i < len(row) and row[i]))
+                for i in range(width)]
 
     @property
     def records(self) -> list[DossierRecord]:

@@ -6,8 +6,10 @@ Nothing is written until the user presses one of the two import buttons:
   are errors and at least one valid row).
 The problems are listed in a VirtualGrid (sheet, row, column, what), so a file with tens of
 thousands of problems opens as fast as one with three. The second tab lets the user correct
-how the columns were recognised; the file is then read again with that mapping, which the
-importer remembers for this file layout once the import is done.
+how the columns were recognised and the row where the data starts; the file is then read again
+with that mapping, which the importer remembers for this file layout once the import is done.
+When no header row was recognised at all, the dialog opens on that tab with every column unmapped
+(with its first values to recognise it), so the user maps the columns by hand.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class ImportPreviewDialog(BaseDialog):
         self.summary_var = tkinter.StringVar(self, "")
         self.advice_var = tkinter.StringVar(self, "")
         self.mapping_boxes: dict[int, ttk.Combobox] = {}
+        self.data_row_var = tkinter.StringVar(self, "")
         vocab = load_vocabulary()
         self.key_of_label = {field_label(k): k for k in vocab.keys}
         self._build()
@@ -99,9 +102,15 @@ class ImportPreviewDialog(BaseDialog):
             anchor="w")
         self.mapping_frame = ttk.Frame(mapping_tab)
         self.mapping_frame.pack(fill="both", expand=True, pady=(8, 8))
-        self.reread_button = ttk.Button(mapping_tab, text=tr("Đọc lại tệp với cách ghép này"),
+        actions = ttk.Frame(mapping_tab)
+        actions.pack(fill="x")
+        ttk.Label(actions, text=tr("Dữ liệu bắt đầu từ dòng")).pack(side="left")
+        self.data_row_box = ttk.Spinbox(actions, from_=1, to=1_000_000, width=8,
+                                        textvariable=self.data_row_var)
+        self.data_row_box.pack(side="left", padx=(6, 18))
+        self.reread_button = ttk.Button(actions, text=tr("Đọc lại tệp với cách ghép này"),
                                         bootstyle="primary-outline", command=self.reread)
-        self.reread_button.pack(anchor="w")
+        self.reread_button.pack(side="left")
         self.notebook.add(mapping_tab, text=tr("Ghép cột"))
 
         buttons = ttk.Frame(self, padding=(16, 0, 16, 16))
@@ -139,9 +148,20 @@ class ImportPreviewDialog(BaseDialog):
         warnings = len(preview.issues.warnings)
         self.title_var.set(tr("Xem trước: {name}", name=preview.path.name))
         header_rows = ", ".join(str(r + 1) for r in preview.layout.header_rows)
-        self.info_var.set(tr("Trang tính “{sheet}”, dòng tiêu đề {rows}; các cột được ghép {how}. "
-                             "Chưa có gì được ghi vào sổ.", sheet=preview.sheet, rows=header_rows,
-                             how=MAPPING_SOURCES.get(preview.mapping_source, preview.mapping_source)))
+        how = MAPPING_SOURCES.get(preview.mapping_source, preview.mapping_source)
+        if preview.mapping_source == "none":
+            self.info_var.set(tr("Trang tính “{sheet}”: không nhận ra dòng tiêu đề cột, dữ liệu có vẻ "
+                                 "bắt đầu từ dòng {first}. Chưa có gì được ghi vào sổ.", sheet=preview.sheet,
+                                 first=preview.layout.data_start + 1))
+        elif header_rows:
+            self.info_var.set(tr("Trang tính “{sheet}”, dòng tiêu đề {rows}, dữ liệu từ dòng {first}; "
+                                 "các cột được ghép {how}. Chưa có gì được ghi vào sổ.", sheet=preview.sheet,
+                                 rows=header_rows, first=preview.layout.data_start + 1, how=how))
+        else:
+            self.info_var.set(tr("Trang tính “{sheet}”, không có dòng tiêu đề nhận ra được, dữ liệu từ dòng "
+                                 "{first}; các cột {how}. Chưa có gì được ghi vào sổ.", sheet=preview.sheet,
+                                 first=preview.layout.data_start + 1, how=how))
+        self.data_row_var.set(str(preview.layout.data_start + 1))
         parts = [tr("{n} dòng hồ sơ", n=format_int(preview.total)),
                  tr("{n} hợp lệ", n=format_int(preview.valid_count)),
                  tr("{n} dòng có lỗi", n=format_int(preview.error_count))]
@@ -175,7 +195,13 @@ class ImportPreviewDialog(BaseDialog):
             self.keep_valid_button.pack(side="right", padx=(0, 8))
         else:
             self.keep_valid_button.pack_forget()
-        if preview.file_errors:
+        if preview.mapping_source == "none":
+            self.advice_var.set(tr("Chương trình không nhận ra dòng tiêu đề cột. Ở tab “Ghép cột”, "
+                                   "chọn thông tin cho từng cột (ít nhất Mã hồ sơ, Tên TTHC, Tên cá nhân, "
+                                   "tổ chức, Ngày nhận hồ sơ) và dòng bắt đầu dữ liệu, rồi bấm “Đọc lại "
+                                   "tệp với cách ghép này”."))
+            self.notebook.select(1)
+        elif preview.file_errors:
             self.advice_var.set(tr("Tệp chưa nhập được. Kiểm tra tab “Ghép cột”: có thể một cột bắt buộc "
                                    "chưa được nhận ra."))
         elif preview.error_count:
@@ -196,12 +222,16 @@ class ImportPreviewDialog(BaseDialog):
         per_column = (len(columns) + 1) // 2
         for n, info in enumerate(columns):
             block, row = divmod(n, per_column)
-            header = info.header if len(info.header) <= 45 else info.header[:44] + "…"
+            header = info.header if len(info.header) <= 26 else info.header[:25] + "…"
             ttk.Label(self.mapping_frame, text=header).grid(row=row, column=block * 3, sticky="w",
                                                             padx=(0 if block == 0 else 24, 6), pady=2)
-            box = ttk.Combobox(self.mapping_frame, values=labels, state="readonly", width=34)
+            box = ttk.Combobox(self.mapping_frame, values=labels, state="readonly", width=22)
             box.set(info.label or UNUSED)
             box.grid(row=row, column=block * 3 + 1, sticky="w", pady=2)
+            # The first values tell the column apart when its header says nothing (or is missing).
+            sample = info.sample if len(info.sample) <= 13 else info.sample[:12] + "…"
+            ttk.Label(self.mapping_frame, text=sample, bootstyle="secondary").grid(
+                row=row, column=block * 3 + 2, sticky="w", padx=(6, 0), pady=2)
             self.mapping_boxes[info.index] = box
 
     def mapping(self) -> dict[int, str]:
@@ -212,9 +242,15 @@ class ImportPreviewDialog(BaseDialog):
     def set_mapping_label(self, column: int, label: str) -> None:
         self.mapping_boxes[column].set(label)
 
+    def data_row(self) -> int | None:
+        """The row where the data starts, as typed (None when it is not a whole number)."""
+        text = self.data_row_var.get().strip()
+        return int(text) if text.isdigit() and int(text) >= 1 else None
+
     # --- actions ------------------------------------------------------------------------------
     def reread(self) -> Any:
         mapping = self.mapping()
+        data_row = self.data_row()
         path = self.preview.path
 
         def done(preview: Any) -> None:
@@ -226,7 +262,8 @@ class ImportPreviewDialog(BaseDialog):
 
         self.job = self.ctx.run_with_progress(
             tr("Đọc lại {name}", name=path.name),
-            lambda progress: log_io.preview_import(path, mapping=mapping, progress=progress), done)
+            lambda progress: log_io.preview_import(path, mapping=mapping, progress=progress,
+                                                   data_row=data_row), done)
         return self.job
 
     def commit(self, *, keep_valid: bool) -> Any:

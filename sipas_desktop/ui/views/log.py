@@ -20,6 +20,7 @@ from typing import Any
 
 import ttkbootstrap as ttk
 
+from sipas_desktop.core.errors import UserError
 from sipas_desktop.core.services import log as log_services
 from sipas_desktop.core.text import DateError, format_date, format_int, parse_date
 from sipas_desktop.core.tthc_log.records import APPLICANT_TYPES, CHANNELS, DossierRow, LogFilter
@@ -395,9 +396,16 @@ class LogView(ttk.Frame):
             self.last_preview_dialog = dialog
             self._open(dialog)
 
-        return self.ctx.run_with_progress(
-            tr("Đọc tệp {name}", name=path.name),
-            lambda progress: log_io.preview_import(path, progress=progress), show_preview)
+        def read(progress: Any) -> Any:
+            try:
+                return log_io.preview_import(path, progress=progress)
+            except UserError as exc:
+                if exc.code != "LOG_IMP_030":
+                    raise
+                # No header row recognised: the preview opens on its column mapping, to map by hand.
+                return log_io.preview_import(path, mapping={}, progress=progress)
+
+        return self.ctx.run_with_progress(tr("Đọc tệp {name}", name=path.name), read, show_preview)
 
     def _imported(self, result: Any) -> None:
         self.ctx.data_changed("log")
