@@ -206,3 +206,13 @@ def test_the_commit_writes_each_dossier_as_record_to_model_dict_describes_it(app
             k: (v.isoformat() if hasattr(v, "isoformat") else int(v) if isinstance(v, bool) else v)
             for k, v in expected.items()}
     assert {r[0] for r in con.execute("SELECT source FROM dossier")} == {"so-o'hara.xlsx"}
+
+
+def test_multi_row_inserts_stay_under_the_windows_parameter_limit(app, tmp_path, monkeypatch):
+    import sqlite3
+
+    database.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)  # as Windows' own SQLite
+    monkeypatch.setattr(log_io, "ROWS_PER_INSERT", 100_000)  # only the parameter limit holds rows back
+    path = write_mau06(tmp_path / "so.xlsx", [dossier(n, f"HS-{n}") for n in range(1, 1601)], footer=False)
+    assert log_io.import_log(path).new == 1600
+    assert log_services.count_dossiers() == 1600
