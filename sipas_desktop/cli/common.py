@@ -60,3 +60,37 @@ def terminal_progress(enabled: bool = True) -> Progress | None:
         sys.stderr.flush()
 
     return Progress(show)
+
+
+def date_arg(text: str):
+    """argparse type: a dd/mm/yyyy date (impossible dates such as 31/02/2020 are refused)."""
+    import argparse
+
+    from sipas_desktop.core.text import DateError, parse_date
+
+    try:
+        value = parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value is None:
+        raise argparse.ArgumentTypeError("cần một ngày dạng ngày/tháng/năm")
+    return value
+
+
+def whole_number(minimum: int = 0, what: str = "giá trị"):
+    """argparse type: a whole number ≥ minimum, with a Vietnamese message naming `what`."""
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} “{text}” không phải số nguyên") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"{what} không được âm ({value})" if minimum == 0
+                else f"{what} phải là số nguyên từ {minimum} trở lên ({value})")
+        return value
+
+    parse.__name__ = "số nguyên"  # argparse names the type in its own messages
+    return parse

@@ -10,40 +10,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from sipas_desktop.cli.common import CliContext, fail, print_issues, print_json, terminal_progress
+from sipas_desktop.cli.common import (
+    CliContext,
+    date_arg,
+    fail,
+    print_issues,
+    print_json,
+    terminal_progress,
+    whole_number,
+)
 from sipas_desktop.core.errors import Issue, Level, UserError
-from sipas_desktop.core.text import DateError, format_int, parse_date
+from sipas_desktop.core.text import format_int
 
-
-def _date_arg(text: str) -> date:
-    try:
-        value = parse_date(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if value is None:
-        raise argparse.ArgumentTypeError("cần một ngày dạng ngày/tháng/năm")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("cần số nguyên từ 1 trở lên")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên") from None
-
+ROW, ROWS, SEED = whole_number(1, "số dòng"), whole_number(1, "số hồ sơ"), whole_number(0, "hạt giống")
 
 def _column_index(name: str) -> int:
     """"A" → 0, "AB" → 27; "3" → 2 (a column number counts from 1)."""
@@ -101,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "address, phone, address_phone, agency, received_date, due_date, transferred_date, "
                         "result_in_date, returned_date, channel, in_province, birth_date, result_method, "
                         "notes, row_number, signature. Cách ghép được nhớ cho các tệp cùng mẫu")
-    q.add_argument("--data-row", type=_positive, metavar="N",
+    q.add_argument("--data-row", type=ROW, metavar="N",
                    help="dòng đầu tiên có dữ liệu (đếm từ 1 như trong Excel)")
     q.set_defaults(handler=cmd_import)
 
@@ -109,9 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description="Xuất sổ theo dõi hồ sơ (Mẫu số 06, TT 01/2018/TT-VPCP) ra tệp "
                                     ".xlsx: khổ A4 ngang, lặp dòng tiêu đề trên mọi trang.")
     q.add_argument("file", metavar="TỆP.xlsx")
-    q.add_argument("--from", dest="date_from", type=_date_arg, metavar="NGÀY",
+    q.add_argument("--from", dest="date_from", type=date_arg, metavar="NGÀY",
                    help="chỉ hồ sơ nhận từ ngày này (dd/mm/yyyy)")
-    q.add_argument("--to", dest="date_to", type=_date_arg, metavar="NGÀY",
+    q.add_argument("--to", dest="date_to", type=date_arg, metavar="NGÀY",
                    help="chỉ hồ sơ nhận đến ngày này (dd/mm/yyyy)")
     q.add_argument("--form", metavar="MẪU", help="mẫu sổ (mặc định: mau06_2018; có thêm mau06_2018_mo_rong)")
     q.set_defaults(handler=cmd_export)
@@ -127,8 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description="Tạo tệp .xlsx giống tệp xuất của phần mềm một cửa: tên người, tổ "
                                     "chức, thủ tục thuộc mọi lĩnh vực, đủ ba kênh, có hồ sơ chưa trả kết "
                                     "quả, người ngoài tỉnh. Cùng --seed cho cùng dữ liệu.")
-    q.add_argument("--rows", type=_positive, default=1000, metavar="N", help="số hồ sơ (mặc định 1000)")
-    q.add_argument("--seed", type=_seed, default=1, metavar="S", help="hạt giống ngẫu nhiên (mặc định 1)")
+    q.add_argument("--rows", type=ROWS, default=1000, metavar="N", help="số hồ sơ (mặc định 1000)")
+    q.add_argument("--seed", type=SEED, default=1, metavar="S", help="hạt giống ngẫu nhiên (mặc định 1)")
     q.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp sẽ tạo")
     q.add_argument("--variant", choices=["mau06", "mot-cua"], default="mau06",
                    help="mau06: tiêu đề hai dòng, địa chỉ và điện thoại chung ô (mặc định); "

@@ -6,42 +6,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sipas_desktop.cli.common import CliContext, print_issues, print_json, terminal_progress
+from sipas_desktop.cli.common import (
+    CliContext,
+    date_arg,
+    print_issues,
+    print_json,
+    terminal_progress,
+    whole_number,
+)
 from sipas_desktop.core import sampling
 from sipas_desktop.core.sample_store import ROLE_LABELS, STATUSES, DrawInfo
 from sipas_desktop.core.services import plans as services
-from sipas_desktop.core.text import DateError, format_date, format_int, parse_date
+from sipas_desktop.core.text import format_date, format_int
 
-
-def _date(text: str):
-    try:
-        value = parse_date(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if value is None:
-        raise argparse.ArgumentTypeError("cần một ngày dạng ngày/tháng/năm")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” không phải số nguyên") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"chỉ tiêu không được âm ({value})")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"hạt giống “{text}” phải là số nguyên không âm") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"hạt giống “{text}” phải là số nguyên không âm")
-    return value
-
+QUOTA, AGE = whole_number(0, "chỉ tiêu"), whole_number(0, "tuổi tối thiểu")
+SEED = whole_number(0, "hạt giống")
 
 def _ratio(text: str) -> str:
     """0.2, 0,2, 20 % or 20 (a number above 1 is read as a percentage)."""
@@ -63,32 +42,32 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = psub.add_parser("new", help="lập kế hoạch mới (cơ quan tổng hợp: cho các xã; xã: kế hoạch riêng)")
     p.add_argument("--title", required=True, metavar="TÊN", help="tên kế hoạch")
-    p.add_argument("--from", dest="window_from", required=True, type=_date, metavar="NGÀY",
+    p.add_argument("--from", dest="window_from", required=True, type=date_arg, metavar="NGÀY",
                    help="hồ sơ từ ngày (dd/mm/yyyy)")
-    p.add_argument("--to", dest="window_to", required=True, type=_date, metavar="NGÀY",
+    p.add_argument("--to", dest="window_to", required=True, type=date_arg, metavar="NGÀY",
                    help="hồ sơ đến ngày (dd/mm/yyyy)")
     p.add_argument("--form", required=True, metavar="MÃ_PHIẾU", help="mã phiếu khảo sát (ví dụ sipas-2017)")
     p.add_argument("--form-version", default="", metavar="PHIÊN_BẢN",
                    help="phiên bản phiếu (mặc định: phiên bản đang có)")
     p.add_argument("--fields", default="", metavar="“A;B”",
                    help="các lĩnh vực, cách nhau bởi dấu chấm phẩy (mặc định: tất cả)")
-    p.add_argument("--individuals", type=_count, metavar="N", help="chỉ tiêu cá nhân mỗi đơn vị")
-    p.add_argument("--organizations", type=_count, metavar="M", help="chỉ tiêu tổ chức mỗi đơn vị")
+    p.add_argument("--individuals", type=QUOTA, metavar="N", help="chỉ tiêu cá nhân mỗi đơn vị")
+    p.add_argument("--organizations", type=QUOTA, metavar="M", help="chỉ tiêu tổ chức mỗi đơn vị")
     p.add_argument("--reserve-ratio", type=_ratio, default="0.2", metavar="R",
                    help="tỷ lệ dự phòng: 0.2 hoặc 20%% (mặc định 0.2)")
     p.add_argument("--margin", type=_ratio, default="0.05", metavar="E",
                    help="sai số e khi không giao chỉ tiêu (mặc định 0.05)")
     p.add_argument("--year", type=int, metavar="NĂM", help="năm khảo sát (mặc định: năm của ngày bắt đầu)")
     p.add_argument("--legal-basis", default="", metavar="VĂN_BẢN", help="căn cứ ban hành")
-    p.add_argument("--min-age", type=_count, metavar="TUỔI", help="tuổi tối thiểu (khi biết ngày sinh)")
+    p.add_argument("--min-age", type=AGE, metavar="TUỔI", help="tuổi tối thiểu (khi biết ngày sinh)")
     p.add_argument("--all-channels", action="store_true",
                    help="tính cả giao dịch trực tuyến và bưu chính (mặc định: chỉ trực tiếp)")
     p.add_argument("--include-not-returned", action="store_true", help="tính cả hồ sơ chưa trả kết quả")
     p.add_argument("--include-outside-province", action="store_true", help="tính cả người ở ngoài tỉnh")
     p.add_argument("--window-basis", choices=["received", "returned"], default="received",
                    help="thời gian tính theo ngày nhận (received, mặc định) hay ngày trả kết quả (returned)")
-    p.add_argument("--sample-deadline", type=_date, metavar="NGÀY", help="hạn gửi danh sách mẫu")
-    p.add_argument("--report-deadline", type=_date, metavar="NGÀY", help="hạn gửi báo cáo")
+    p.add_argument("--sample-deadline", type=date_arg, metavar="NGÀY", help="hạn gửi danh sách mẫu")
+    p.add_argument("--report-deadline", type=date_arg, metavar="NGÀY", help="hạn gửi báo cáo")
     p.add_argument("--out", metavar="KẾ_HOẠCH.xlsx", help="ghi luôn tệp kế hoạch")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(handler=cmd_plan_new)
@@ -117,8 +96,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = psub.add_parser("quota", help="sửa chỉ tiêu của một đơn vị trong kế hoạch hiện hành")
     p.add_argument("unit", metavar="MÃ_ĐƠN_VỊ")
-    p.add_argument("--individuals", type=_count, metavar="N")
-    p.add_argument("--organizations", type=_count, metavar="M")
+    p.add_argument("--individuals", type=QUOTA, metavar="N")
+    p.add_argument("--organizations", type=QUOTA, metavar="M")
     p.set_defaults(handler=cmd_plan_quota)
 
     sample = sub.add_parser("sample", help="danh sách tổng thể, chọn mẫu, danh sách mẫu, thay thế",
@@ -132,7 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_population)
 
     p = ssub.add_parser("draw", help="chọn mẫu (cùng sổ, kế hoạch, hạt giống: cùng kết quả)")
-    p.add_argument("--seed", type=_seed, metavar="S", help="hạt giống (mặc định: số ngẫu nhiên, được in ra)")
+    p.add_argument("--seed", type=SEED, metavar="S", help="hạt giống (mặc định: số ngẫu nhiên, được in ra)")
     p.add_argument("--reason", default="", metavar="LÝ_DO", help="lý do chọn lại (bắt buộc từ lần thứ hai)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.set_defaults(handler=cmd_draw)
