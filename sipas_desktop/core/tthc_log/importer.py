@@ -465,48 +465,48 @@ class _RowParser:
             known[text] = meaning(text) if text else None
         return texts, known
 
+    def _coded_column(self, raw: dict[str, Sequence[Any]], key: str, meaning: Callable[[str], Any],
+                      fallback: list[str], numbers: list[int], pending: dict[int, list[Issue]],
+                      code: str, unknown: str) -> list[str]:
+        """A column of words with a code each (type, channel). Where there is no such column, or a
+        cell says nothing understood, the row's `fallback` (a guess from elsewhere) stands; an
+        unknown word is a warning `unknown.format(text)` on that cell."""
+        found = self._lookup_column(raw, key, meaning)
+        if found is None:
+            return fallback
+        texts, known = found
+        out = []
+        for i, text in enumerate(texts):
+            value = known[text]
+            if value is None:
+                if text:
+                    self._issue(pending, numbers[i], code, unknown.format(text), key, Level.WARNING)
+                value = fallback[i]
+            out.append(value)
+        return out
+
     def _applicant_types(self, raw: dict[str, Sequence[Any]], names: list[str], numbers: list[int],
                          pending: dict[int, list[Issue]]) -> list[str]:
+        """From a type column, else guessed from the name (Công ty, HTX, UBND, … → tổ chức)."""
         lex = self.lex
         guess = self.cache("organisation")
         for name in set(names).difference(guess):
             guess[name] = "to_chuc" if name and is_organisation(name, lex) else "ca_nhan"
-        found = self._lookup_column(raw, "applicant_type", lambda t: lex.types.get(header_key(t)))
-        if found is None:
-            return list(map(guess.__getitem__, names))
-        texts, known = found
-        out = []
-        for i, (text, name) in enumerate(zip(texts, names, strict=True)):
-            value = known[text]
-            if value is None:
-                if text:
-                    self._issue(pending, numbers[i], "LOG_IMP_103", f"không hiểu loại người nộp “{text}”; "
-                                "đoán theo tên", "applicant_type", Level.WARNING)
-                value = guess[name]
-            out.append(value)
-        return out
+        return self._coded_column(raw, "applicant_type", lambda t: lex.types.get(header_key(t)),
+                                  list(map(guess.__getitem__, names)), numbers, pending, "LOG_IMP_103",
+                                  "không hiểu loại người nộp “{}”; đoán theo tên")
 
     def _channels(self, raw: dict[str, Sequence[Any]], notes: list[str], numbers: list[int],
                   pending: dict[int, list[Issue]]) -> list[str]:
+        """From a channel column, else read from the notes, else trực tiếp."""
         lex = self.lex
         from_notes = self.cache("notes:channel")
         for text in set(notes).difference(from_notes):
             from_notes[text] = (channel_from_notes(text, lex) if text else None) or "truc_tiep"
-        found = self._lookup_column(raw, "channel", lambda t: lex.channels.get(header_key(t))
-                                    or channel_from_notes(t, lex))
-        if found is None:
-            return list(map(from_notes.__getitem__, notes))
-        texts, known = found
-        out = []
-        for i, (text, note) in enumerate(zip(texts, notes, strict=True)):
-            value = known[text]
-            if value is None:
-                if text:
-                    self._issue(pending, numbers[i], "LOG_IMP_104", f"không hiểu kênh tiếp nhận “{text}”; "
-                                "coi là trực tiếp", "channel", Level.WARNING)
-                value = from_notes[note]
-            out.append(value)
-        return out
+        return self._coded_column(raw, "channel",
+                                  lambda t: lex.channels.get(header_key(t)) or channel_from_notes(t, lex),
+                                  list(map(from_notes.__getitem__, notes)), numbers, pending, "LOG_IMP_104",
+                                  "không hiểu kênh tiếp nhận “{}”; coi là trực tiếp")
 
     def _in_province(self, raw: dict[str, Sequence[Any]], numbers: list[int],
                      pending: dict[int, list[Issue]]) -> tuple[list[bool], list[int]]:
