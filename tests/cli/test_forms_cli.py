@@ -10,24 +10,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from sipas_desktop.cli import main
 from sipas_desktop.core.entry.numbers import format_number
 from sipas_desktop.core.forms import load_form
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
-
-
-@pytest.fixture
-def sipas(db_path, capsys):
-    """Run `sipas …` on the test database; returns (exit code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(["--db", str(db_path), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

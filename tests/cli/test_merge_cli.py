@@ -10,20 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sipas_desktop.cli import main
 from sipas_desktop.core import exchange
 from tests.core import merge_data as md
-
-
-@pytest.fixture
-def sipas(db_path, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(["--db", str(db_path), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture
