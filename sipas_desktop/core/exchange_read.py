@@ -9,6 +9,7 @@ questionnaire rebuilt, the answers parsed and checked row by row, and every stor
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -62,7 +63,10 @@ def _read_sheets(path: Path) -> tuple[list[tuple[str, list[list[Any]]]], list[Is
         else:
             sheets = _read_sheets_openpyxl(path)
     except Exception as exc:  # calamine/openpyxl raise their own types for zip/xml damage
-        return [], [Issue("REPORT_011", f"không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx): {exc}")]
+        # the reader's own text is English and technical: keep it for the log, not the user
+        logging.getLogger("sipas").info("report file %s unreadable: %s", path, exc)
+        return [], [Issue("REPORT_011", "không đọc được tệp Excel: tệp hỏng, tải về chưa hết (bị cắt cụt) "
+                                        "hoặc không phải tệp .xlsx")]
     return sheets, []
 
 

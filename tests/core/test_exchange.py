@@ -147,6 +147,7 @@ def test_a_truncated_file_is_refused_with_a_reason(written, tmp_path):
     cut.write_bytes(written.read_bytes()[: written.stat().st_size // 2])
     result = ex.verify_report_file(cut)
     assert not result.intact and result.problems[0].code == "REPORT_011"
+    assert "cắt cụt" in result.problems[0].message and "EOCD" not in result.problems[0].message
 
 
 def test_an_ordinary_workbook_is_not_taken_for_a_report_file(tmp_path):
