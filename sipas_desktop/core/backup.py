@@ -27,6 +27,28 @@ class BackupInfo:
     size: int
 
 
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file after a failure; a path that cannot even be reached is no error."""
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _why(exc: BaseException) -> str:
+    """A Vietnamese reason: the OS's and SQLite's own texts are English."""
+    from sipas_desktop.core.storage import os_error_reason
+
+    if isinstance(exc, OSError):
+        return os_error_reason(exc)
+    text = str(exc).lower()
+    if "full" in text:
+        return "ổ đĩa đã đầy"
+    if "readonly" in text or "read-only" in text:
+        return "ổ đĩa chỉ cho đọc"
+    return "tệp cơ sở dữ liệu đang bận hoặc bị hỏng"
+
+
 def backup_database(db_path: Path, *, reason: str = "thu-cong", dest: Path | None = None) -> Path:
     """Copy the live database to the backups folder (or `dest`) and return the new file's path."""
     db_path = Path(db_path)
@@ -52,8 +74,8 @@ def backup_database(db_path: Path, *, reason: str = "thu-cong", dest: Path | Non
             src.close()
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không sao lưu được vào “{target.parent}”: {exc}. "
+        _discard(tmp)
+        raise UserError(f"Không sao lưu được vào “{target.parent}”: {_why(exc)}. "
                         "Kiểm tra ổ đĩa còn chỗ trống và có quyền ghi.", code="BACKUP_002") from exc
     if dest is None:
         rotate(db_path)
@@ -110,7 +132,8 @@ def check_backup_file(path: Path) -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        raise UserError(f"Tệp “{path.name}” không phải bản sao lưu SIPAS hợp lệ ({exc}).",
+        raise UserError(f"Tệp “{path.name}” không phải bản sao lưu SIPAS hợp lệ (không có bảng của SIPAS "
+                        "hoặc tệp hỏng).",
                         code="BACKUP_012") from exc
     if ok != "ok":
         raise UserError(f"Tệp sao lưu “{path.name}” bị hỏng ({ok}).", code="BACKUP_013")
@@ -147,7 +170,7 @@ def restore_database(db_path: Path, backup: Path) -> Path:
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         os.replace(tmp, db_path)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Không khôi phục được: {exc}. Dữ liệu hiện tại không thay đổi.",
+        _discard(tmp)
+        raise UserError(f"Không khôi phục được: {_why(exc)}. Dữ liệu hiện tại không thay đổi.",
                         code="BACKUP_015") from exc
     return safety

@@ -98,3 +98,12 @@ def test_the_office_must_be_a_commune_for_the_commune_role(app):
         app_services.init_office("42", "xa")
     office = app_services.init_office("42", "tong-hop")
     assert office.unit.name == "Tỉnh Hà Tĩnh" and office.role == "tong-hop"
+
+
+def test_a_backup_to_a_place_that_cannot_be_written_says_why_in_vietnamese(app, tmp_path):
+    blocker = tmp_path / "la-tep"
+    blocker.write_text("một tệp, không phải thư mục")
+    with pytest.raises(UserError) as info:
+        app_services.backup_now(dest=blocker / "saoluu.db")
+    assert info.value.code == "BACKUP_002"
+    assert "tệp trùng tên" in info.value.message and "Errno" not in info.value.message
