@@ -7,6 +7,10 @@ ranking of units, the overall figures (pooled and mean of units, both labelled) 
 the units that have not sent or are short of their quota. The export buttons write the summary
 workbook, the báo cáo tổng hợp (PDF, Word) and the aggregate file for the level above.
 
+Files and folders dropped anywhere on the window while this screen is shown are merged exactly
+as if they had been chosen with the buttons (widgets/drop.py, tkdnd); where tkdnd cannot be
+loaded the screen works without it and does not mention it.
+
 Action methods take optional paths (tests pass them; a person gets a file dialog) and return the
 job they started.
 """
@@ -33,8 +37,11 @@ from sipas_desktop.core.text import DateError, format_int, format_percent, parse
 from sipas_desktop.ui.context import AppContext, Command
 from sipas_desktop.ui.i18n import tr
 from sipas_desktop.ui.views.results import ChartCanvas
+from sipas_desktop.ui.widgets.drop import FileDropTarget, drop_support
 
 BY_MAJORITY = "Theo kế hoạch của đa số tệp"
+DROP_HINT = "Hoặc kéo thả tệp/thư mục vào đây"
+DROP_HOVER = "Thả chuột để tổng hợp các tệp này"
 STATUS_TAGS = {Status.ACCEPTED: "ok", Status.REJECTED: "bad", Status.DUPLICATE: "dup",
                Status.SUPERSEDED: "dup"}
 # (field of BaoCaoTexts, label); the báo cáo's free texts an officer may fill before exporting.
@@ -70,6 +77,8 @@ class MergeView(ttk.Frame):
         self.plan_var = tkinter.StringVar(self, BY_MAJORITY)
         self.text_widgets: dict[str, Any] = {}
         self._build()
+        self.drop: FileDropTarget | None = None
+        self._enable_drop()
 
     # --- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -85,6 +94,8 @@ class MergeView(ttk.Frame):
             ttk.Button(bar, text=tr("Tổng hợp lại"), bootstyle="secondary", command=self.rerun)]
         for button in self.choose_buttons:
             button.pack(side="left", padx=(0, 6))
+        # Packed between "Chọn tệp…" and "Tổng hợp lại" by _enable_drop, only if drop works.
+        self.drop_hint = ttk.Label(bar, text=tr(DROP_HINT), bootstyle="secondary")
         ttk.Label(bar, text=tr("Kế hoạch")).pack(side="left", padx=(16, 6))
         self.plan_box = ttk.Combobox(bar, textvariable=self.plan_var, state="readonly", width=34,
                                      values=[BY_MAJORITY])
@@ -205,6 +216,30 @@ class MergeView(ttk.Frame):
                       else ttk.Entry(grid))
             widget.grid(row=row, column=1, sticky="ew", pady=2)
             self.text_widgets[key] = widget
+
+    # --- dropping files -----------------------------------------------------------------------
+    def _enable_drop(self) -> None:
+        # The whole window is the target (a file let go over the sidebar counts too); it says
+        # no while another area is shown or a modal job runs.
+        if drop_support(self) is None:
+            return
+        self.drop = FileDropTarget(self.winfo_toplevel(), self.drop_paths, accepts=self._accepts_drop,
+                                   on_hover=self._hover)
+        self.drop_hint.pack(side="left", padx=(4, 12), after=self.choose_buttons[1])
+
+    def _accepts_drop(self) -> bool:
+        return bool(self.winfo_ismapped()) and not self.ctx.foreground_jobs
+
+    def _hover(self, over: bool) -> None:
+        self.drop_hint.configure(text=tr(DROP_HOVER if over else DROP_HINT),
+                                 bootstyle="primary" if over else "secondary")
+
+    def drop_paths(self, paths: Sequence[Path]) -> Any:
+        """Files and folders dropped on the window: merged like a choice made with the buttons."""
+        if self.job is not None and not self.job.finished:
+            self.ctx.set_status(tr("Đang tổng hợp các tệp đã chọn; hãy thả lại sau khi xong."))
+            return self.job
+        return self.merge_paths(list(paths))
 
     # --- the area protocol ----------------------------------------------------------------------
     def commands(self) -> list[Command]:
