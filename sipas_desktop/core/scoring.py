@@ -363,24 +363,78 @@ _MEMO: ContextVar[dict[tuple[Any, ...], tuple[Sequence[Response], Any]] | None] 
 
 
 def _counts(question: Question, forms: Sequence[Response], no_answer: int,
-            valid_codes: Sequence[int] | None = None) -> tuple[QuestionCounts, list[Answer]]:
+            valid_codes: Sequence[int] | None = None) -> tuple[QuestionCounts, Counter[Any]]:
+    """How the question was answered on these forms, and its valid values with their counts
+    (a multiple-choice answer keyed as a tuple)."""
     memo = _MEMO.get()
     key = (id(forms), question.id, no_answer, None if valid_codes is None else tuple(valid_codes))
     if memo is not None and key in memo and memo[key][0] is forms:
         return memo[key][1]  # type: ignore[no-any-return]
     allowed = frozenset(valid_codes) if valid_codes is not None else frozenset(question.codes)
-    tally: Counter[str] = Counter()
-    valid_values: list[Answer] = []
-    for r in forms:
-        kind = _classify(question, r.answers, no_answer, allowed)
-        tally[kind] += 1
-        if kind == VALID:
-            valid_values.append(r.answers[question.id])
+    result = _tally_by_value(question, forms, no_answer, allowed)
+    if result is None:
+        result = _tally_by_form(question, forms, no_answer, allowed)
+    tally, valid_values = result
     counts = QuestionCounts(question.id, len(forms), tally[VALID], tally[BLANK], tally[NO_ANSWER],
                             tally[INVALID], tally[SKIPPED])
     if memo is not None:
         memo[key] = (forms, (counts, valid_values))
     return counts, valid_values
+
+
+def _tally_by_form(question: Question, forms: Sequence[Response], no_answer: int,
+                   allowed: frozenset[int]) -> tuple[Counter[str], Counter[Any]]:
+    """Every form classified on its own: the general way, for values of unusual types."""
+    tally: Counter[str] = Counter()
+    valid_values: Counter[Any] = Counter()
+    for r in forms:
+        kind = _classify(question, r.answers, no_answer, allowed)
+        tally[kind] += 1
+        if kind == VALID:
+            value = r.answers[question.id]
+            valid_values[tuple(value) if isinstance(value, list) else value] += 1
+    return tally, valid_values
+
+
+_NONE = type(None)
+_PLAIN = frozenset({int, str, _NONE})
+_PLAIN_OR_LIST = frozenset({int, str, _NONE, list, tuple})
+
+
+def _tally_by_value(question: Question, forms: Sequence[Response], no_answer: int,
+                    allowed: frozenset[int]) -> tuple[Counter[str], Counter[Any]] | None:
+    """The same counts as `_tally_by_form`, classifying each distinct value once (a merge scores
+    hundreds of thousands of forms). Only when values of one key are sure to classify alike: exact
+    ints (1, 1.0 and True are equal dictionary keys but do not classify alike), text, None, and
+    lists or tuples of exact ints; otherwise None and the caller classifies form by form."""
+    qid = question.id
+    values = [r.answers.get(qid) for r in forms]
+    types = set(map(type, values))
+    if not types <= _PLAIN:
+        if not types <= _PLAIN_OR_LIST:
+            return None
+        values = [tuple(v) if type(v) is list else v for v in values]
+        if not {type(x) for v in values if type(v) is tuple for x in v} <= {int}:
+            return None
+    tally: Counter[str] = Counter()
+    valid_values: Counter[Any] = Counter()
+    by_value = Counter(values)
+    for value, count in by_value.items():
+        if is_blank(value):
+            continue              # blank or skipped: depends on the other answers of each form
+        kind = _classify(question, {qid: value}, no_answer, allowed)
+        tally[kind] += count
+        if kind == VALID:
+            valid_values[value] += count
+    blanks = len(values) - sum(tally.values())
+    if blanks:
+        if question.skip_if:
+            skipped = sum(1 for r, v in zip(forms, values, strict=True) if is_blank(v)
+                          and is_skipped(question, r.answers))
+            tally[SKIPPED] += skipped
+            blanks -= skipped
+        tally[BLANK] += blanks
+    return tally, valid_values
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -451,7 +505,9 @@ def _criteria_scores(form: Form, sc: Scoring, forms: Sequence[Response],
             blank = no_ans = invalid = valid = 0
             for qid in criterion.questions:
                 counts, values = _counts(form.question(qid), forms, form.no_answer_code, sc.valid_codes)
-                dist.update(v for v in values if isinstance(v, int))
+                for value, n in values.items():
+                    if isinstance(value, int):
+                        dist[value] += n
                 valid += counts.valid
                 blank += counts.blank + counts.skipped
                 no_ans += counts.no_answer
@@ -491,11 +547,12 @@ def _index_scores(sc: Scoring, elements: Sequence[ElementScore]
 def _distribution(question: Question, forms: Sequence[Response], no_answer: int) -> Distribution:
     counts, values = _counts(question, forms, no_answer)
     tally: Counter[int] = Counter()
-    for v in values:
-        if isinstance(v, list | tuple):
-            tally.update(set(v))
-        elif isinstance(v, int):
-            tally[v] += 1
+    for value, n in values.items():
+        if isinstance(value, list | tuple):
+            for code in set(value):
+                tally[code] += n
+        elif isinstance(value, int):
+            tally[value] += n
     rows = tuple(DistributionRow(c.code, c.label, tally[c.code], _pct(tally[c.code], counts.valid))
                  for c in question.choices)
     return Distribution(question.id, question.number, question.text, question.type == "multiple",

@@ -69,3 +69,76 @@ def test_the_order_of_the_forms_does_not_change_any_index(data):
     forms = build(data.draw(forms_strategy(form, min_size=1)))
     shuffled = data.draw(st.permutations(forms))
     assert keyed(score(form, forms)) == keyed(score(form, shuffled))
+
+
+def odd_forms_strategy(form):
+    """Answers of every type a form can carry, including the ones that compare equal as keys
+    (1, 1.0, True) but do not classify alike, lists and tuples, blanks and the no-answer code.
+    Mostly plain values, so that the by-value counting is taken and meets the odd ones."""
+    plain = st.sampled_from([1, 2, 3, 5, 9, 7, 0, -1, "", " ", "khác", None])
+    odd = st.sampled_from([1.0, 2.5, True, False, "3"])
+    codes = st.lists(st.sampled_from([1, 2, 3, 9]), max_size=3)
+    odd_codes = st.lists(st.sampled_from([1, 2, 9, 1.0, True, "1"]), max_size=3)
+    value = st.one_of(plain, plain, plain, plain, odd, codes, codes, codes.map(tuple), odd_codes)
+    one = st.fixed_dictionaries({q.id: value for q in form.questions})
+    return st.lists(one, min_size=0, max_size=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), name=st.sampled_from(sorted(FORMS)))
+def test_counting_each_distinct_value_once_agrees_with_classifying_each_form(data, name):
+    from sipas_desktop.core import scoring
+
+    form = FORMS[name]
+    forms = build(data.draw(odd_forms_strategy(form)))
+    sc = form.scoring
+    for q in form.questions:
+        for codes in (None, sc.valid_codes):
+            allowed = frozenset(codes if codes is not None else q.codes)
+            by_form = scoring._tally_by_form(q, forms, form.no_answer_code, allowed)
+            by_value = scoring._tally_by_value(q, forms, form.no_answer_code, allowed)
+            if by_value is not None:
+                assert by_value[0] + scoring.Counter() == by_form[0] + scoring.Counter(), q.id
+                assert by_value[1] == by_form[1], q.id
+
+
+def test_plain_answers_are_counted_by_value():
+    from sipas_desktop.core import scoring
+
+    form = FORMS["sipas-2023"]
+    forms = build([{"c9_01": 4, "c1_quan_tam": [1, 3], "a1_gioi_tinh": 1}, {"c9_01": 9}, {}])
+    for qid in ("c9_01", "c1_quan_tam", "a1_gioi_tinh"):
+        q = form.question(qid)
+        assert scoring._tally_by_value(q, forms, 9, frozenset(q.codes)) is not None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_forms_with_skipped_questions_are_counted_as_skipped_not_blank(data):
+    form = FORMS["sipas-2023"]
+    skipper = next(q for q in form.questions if q.skip_if)
+    cond = skipper.skip_if[0]
+    answers = data.draw(st.lists(st.sampled_from([cond.codes[0], None, 99]), min_size=1, max_size=10))
+    forms = build([{cond.question: a, form.scoring.elements[0].criteria[0].questions[0]: 4}
+                   for a in answers])
+    counts = {c.question_id: c for c in score(form, forms, breakdowns=False).question_counts}[skipper.id]
+    valid_forms = len(forms)
+    assert counts.skipped == sum(1 for a in answers if a == cond.codes[0])
+    assert counts.blank == valid_forms - counts.skipped
+
+
+def test_values_that_are_equal_keys_but_classify_differently_are_not_counted_together():
+    from sipas_desktop.core import scoring
+
+    form = FORMS["sipas-2023"]
+    cases = {"c9_01": [[4, 4.0, True], [True, 1, 1.0], [1.0, 1]],
+             "c1_quan_tam": [[[1], [1.0], [True]], [(1.0,), (1,)], [[True], [1]]]}
+    for qid, orders in cases.items():
+        q = form.question(qid)
+        for values in orders:
+            forms = build([{qid: v} for v in values])
+            allowed = frozenset(q.codes)
+            expected = scoring._tally_by_form(q, forms, 9, allowed)
+            got = scoring._tally_by_value(q, forms, 9, allowed) or expected
+            assert got[0] + scoring.Counter() == expected[0] + scoring.Counter(), values
+            assert got[1] == expected[1], values
