@@ -1,8 +1,8 @@
 """The frozen program's main script: PyInstaller runs this file as `__main__`.
 
-It only makes the standard streams safe and hands over to `sipas_desktop.cli.main`, so the
-bundle behaves exactly like the `sipas` command (no arguments: the GUI; `--selftest`,
-`--version` and every subcommand as documented).
+It lets a multiprocessing worker run its task, makes the standard streams safe and hands over
+to `sipas_desktop.cli.main`, so the bundle behaves exactly like the `sipas` command (no
+arguments: the GUI; `--selftest`, `--version` and every subcommand as documented).
 """
 
 import os
@@ -26,4 +26,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # First of all: a worker process of the parallel merge (core/merge.py, multiprocessing
+    # "spawn") starts this same program with --multiprocessing-fork; freeze_support() runs the
+    # worker's task there and exits, so it never reaches the CLI or opens a second window.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     sys.exit(main())

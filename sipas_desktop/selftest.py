@@ -170,7 +170,8 @@ def _display_problem() -> str | None:
 
 
 def check_main_window(ctx: SelftestContext) -> str:
-    """Build the real main window (ui.app.create_main_window), wait until it is on screen, close it.
+    """Build the real main window (ui.app.create_main_window), wait until it is on screen, open the
+    merge area (its file drop needs tkdnd, a native library), close it.
 
     Messages the window would show go to a RecordingPrompter, so nothing modal can block the
     check; an error it would have shown fails the check. The event loop is not entered: Tk
@@ -203,6 +204,12 @@ def check_main_window(ctx: SelftestContext) -> str:
             time.sleep(0.02)
         root.update()
         title = root.title()
+        # Files dropped on the merge screen need the native tkdnd library the bundle must carry.
+        merge = window.show_area("merge")
+        root.update()
+        if merge is None or getattr(merge, "drop", None) is None:
+            raise SelftestFailure("không nạp được thư viện kéo thả tệp (tkdnd) cho khu vực Tổng hợp báo cáo")
+        dnd = root.tk.call("package", "present", "tkdnd")
         errors = [message for kind, _title, message in prompter.shown if kind == "error"]
         if errors:
             raise SelftestFailure("cửa sổ chính báo lỗi: " + errors[0])
@@ -212,7 +219,7 @@ def check_main_window(ctx: SelftestContext) -> str:
         finally:
             with contextlib.suppress(tkinter.TclError):
                 root.destroy()
-    return f"cửa sổ “{title}”"
+    return f"cửa sổ “{title}”, kéo thả tệp (tkdnd {dnd})"
 
 
 CHECKS: list[Check] = [
