@@ -355,10 +355,11 @@ def default_workers(count: int) -> int:
 
 
 def _can_spawn() -> bool:
-    """Worker processes re-run the program's entry script; in the frozen bundle that script does
-    not call multiprocessing.freeze_support() (a child would start a second GUI), so read there
-    in one process."""
-    return not getattr(sys, "frozen", False)
+    """Worker processes start `sys.executable` again: Python in a checkout, the program itself in
+    the frozen bundle, whose entry script (installer/entry.py) calls
+    multiprocessing.freeze_support() before anything else, so a worker runs its task and never a
+    second GUI. Without an executable to start (an embedded interpreter) read in one process."""
+    return bool(sys.executable) and os.path.isfile(sys.executable)
 
 
 # --- phase two ---------------------------------------------------------------------------------
