@@ -4,7 +4,9 @@ Drives the real GUI over a throw-away data folder: first run, the empty log, an 
 problems (preview, column mapping), the log with demo data, search and filters, the dossier
 form (and its validation), backup, about, the print screen and the units dialog. Each state is
 captured with ImageMagick's `import` (the region of the main window, so dialogs are seen over it)
-into docs/user-guide/images/.
+into docs/user-guide/images/; the merge screen (a mailbox of real report files written with the
+tests' helpers) into docs/images/, where the merge page of the guide takes it from.
+`python -m installer.screenshots --only merge` redoes only the merge screen.
 Dialogs are built non-modal (ctx.modal = False) so that the script never waits for a click.
 """
 
@@ -20,9 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "user-guide" / "images"
+SHARED = ROOT / "docs" / "images"
 
 
-def snap(root, name: str, widget=None) -> Path:
+def snap(root, name: str, widget=None, folder: Path = OUT) -> Path:
     """Capture the main window with its menu bar, or only `widget` (a dialog) with a thin border.
 
     There is no window manager under Xvfb, hence no title bars: a dialog shot over the main
@@ -37,7 +40,7 @@ def snap(root, name: str, widget=None) -> Path:
     if widget is None:  # the menu bar sits above the client area on X11
         menu_height = root.nametowidget(root.cget("menu")).winfo_reqheight() if root.cget("menu") else 0
         y, h = y - menu_height, h + menu_height
-    path = OUT / f"{name}.png"
+    path = folder / f"{name}.png"
     screen = subprocess.run(["import", "-window", "root", "png:-"], check=True,
                             capture_output=True).stdout
     subprocess.run(["convert", "png:-", "-crop", f"{w}x{h}+{x}+{y}", "+repage", "-bordercolor",
@@ -69,7 +72,12 @@ def settle(root, window, job) -> None:
         root.update()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["merge"], help="only this screen")
+    args = parser.parse_args(argv)
     if shutil.which("import") is None or shutil.which("convert") is None:
         print("ImageMagick's `import` is needed (Debian: imagemagick).", file=sys.stderr)
         return 1
@@ -77,9 +85,25 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="sipas-shots-"))
     os.environ["SIPAS_HOME"] = str(folder / "home")
     try:
-        return _run(folder)
+        return _run_merge_only(folder) if args.only == "merge" else _run(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_merge_only(folder: Path) -> int:
+    from sipas_desktop.core.services.app import init_office, open_app
+    from sipas_desktop.ui.app import create_main_window
+    from sipas_desktop.ui.errors import RecordingPrompter
+
+    open_app(folder / "sipas.db")
+    init_office("42", "tong-hop")     # declared: the first-run wizard does not open
+    root, window = create_main_window(folder / "sipas.db", prompter=RecordingPrompter())
+    window.ctx.modal = False
+    root.geometry("1280x800+0+0")
+    root.update()
+    merge_screen(root, window, folder)
+    root.destroy()
+    return 0
 
 
 def _run(folder: Path) -> int:
@@ -189,7 +213,10 @@ def _run(folder: Path) -> int:
     # 11. Printing numbered forms (with a plan and its sample), and the units dialog.
     forms_and_units(root, window, folder)
 
-    # 12. A file that is not a spreadsheet: the message box a user sees.
+    # 12. The merge screen of an aggregating office (the province), with its drop hint.
+    merge_screen(root, window, folder)
+
+    # 13. A file that is not a spreadsheet: the message box a user sees.
     fake = folder / "bao-cao.xlsx"
     fake.write_text("không phải bảng tính", encoding="utf-8")
     settle(root, window, log.import_file(fake))
@@ -251,6 +278,49 @@ def forms_and_units(root, window, folder: Path) -> None:
     units.tree.see("43201")  # again, now that the list of problems has made the tree shorter
     snap(root, "17-don-vi-hanh-chinh", units)
     units.close()
+    window.show_area("log")
+
+
+def mailbox(folder: Path) -> Path:
+    """What a province's mailbox collects: five communes, a duplicate, a file edited by hand, a
+    commune of another province, a Word file renamed, and a resubmission with more forms."""
+    sys.path.insert(0, str(ROOT))
+    from datetime import datetime
+
+    from tests.core import merge_data as md
+
+    box = folder / "hop-thu"
+    good = [md.write(box, f"{code}.xlsx", md.content((code, name), seed=i, forms=40 + 7 * i,
+                                                     satisfaction=0.55 + 0.08 * i))
+            for i, (code, name) in enumerate(md.COMMUNES[:4])]
+    md.copy(good[0], box / "18073 (1).xlsx")
+    md.alter_answer(good[1], box / "18100-da-sua.xlsx")
+    md.write(box, "ha-noi.xlsx", md.content(md.FOREIGN, seed=9))
+    (box / "Báo cáo.docx.xlsx").write_bytes(good[2].read_bytes()[:3000])
+    first = md.content(md.COMMUNES[4], seed=4, forms=68, satisfaction=0.87)
+    md.write(box, "18652.xlsx", first)
+    md.write(box, "18652-gui-lai.xlsx", md.with_changed_forms(first, extra=4,
+                                                              created=datetime(2025, 9, 9, 14, 30)))
+    return box
+
+
+def merge_screen(root, window, folder: Path) -> None:
+    """The merge area after reading a mixed mailbox: the files tab, then the ranking."""
+    from sipas_desktop.core.services.app import init_office
+
+    box = mailbox(folder)
+    init_office("42", "tong-hop")
+    window.refresh_office()
+    view = window.show_area("merge")
+    size = root.geometry()
+    root.geometry("1480x900+0+0")     # wide enough for the reason column
+    settle(root, window, view.choose_folder(box))
+    view.notebook.select(0)
+    snap(root, "merge-view-files", folder=SHARED)
+    view.notebook.select(1)
+    snap(root, "merge-view-ranking", folder=SHARED)
+    view.notebook.select(0)
+    root.geometry(size)
     window.show_area("log")
 
 
