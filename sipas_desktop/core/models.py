@@ -70,19 +70,19 @@ class Dossier(BaseModel):
 
     code = pw.CharField(unique=True)
     procedure_name = pw.CharField()
-    field_name = pw.CharField(default="", index=True)
+    field_name = pw.CharField(default="")              # ~15 values: a scan is as fast
     quantity = pw.IntegerField(default=1)
     applicant_name = pw.CharField()
-    applicant_type = pw.CharField(default="ca_nhan", index=True)   # ca_nhan | to_chuc
+    applicant_type = pw.CharField(default="ca_nhan")   # ca_nhan | to_chuc (2 values: no index)
     address = pw.CharField(default="")
-    phone = pw.CharField(default="", index=True)
+    phone = pw.CharField(default="")   # searched through search_fold
     agency = pw.CharField(default="")                 # Cơ quan chủ trì giải quyết
     received_date = pw.DateField(index=True)           # Nhận hồ sơ
     due_date = pw.DateField(null=True)                 # Hẹn trả kết quả
     transferred_date = pw.DateField(null=True)         # Chuyển hồ sơ đến cơ quan giải quyết
     result_in_date = pw.DateField(null=True)           # Nhận kết quả từ cơ quan giải quyết
     returned_date = pw.DateField(null=True, index=True)  # Trả kết quả cho cá nhân, tổ chức
-    channel = pw.CharField(default="truc_tiep", index=True)  # truc_tiep | truc_tuyen | buu_chinh
+    channel = pw.CharField(default="truc_tiep")  # truc_tiep | truc_tuyen | buu_chinh (no index)
     in_province = pw.BooleanField(default=True)
     birth_date = pw.DateField(null=True)
     result_method = pw.CharField(default="")           # Phương thức nhận kết quả

@@ -107,3 +107,31 @@ def test_a_backup_to_a_place_that_cannot_be_written_says_why_in_vietnamese(app, 
         app_services.backup_now(dest=blocker / "saoluu.db")
     assert info.value.code == "BACKUP_002"
     assert "tệp trùng tên" in info.value.message and "Errno" not in info.value.message
+
+
+def _dossier_indexes() -> set[str]:
+    return {r[0] for r in database.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossier'")}
+
+
+def test_a_new_database_has_16k_pages_and_only_the_dossier_indexes_queries_use(app):
+    assert database.execute_sql("PRAGMA page_size").fetchone()[0] == 16384
+    assert _dossier_indexes() == {"dossier_code", "dossier_received_date", "dossier_returned_date",
+                                  "dossier_name_key"}
+
+
+def test_an_older_database_keeps_its_data_and_loses_the_unused_dossier_indexes(db_path):
+    app_services.open_app(db_path)
+    # The file as step 0005 left it: the four indexes, and no record of step 0006.
+    for column in ("applicant_type", "channel", "field_name", "phone"):
+        database.execute_sql(f'CREATE INDEX "dossier_{column}" ON "dossier" ("{column}")')
+    step = models.SchemaMigration.name == "0006_fewer_dossier_indexes"
+    models.SchemaMigration.delete().where(step).execute()
+    units = models.Unit.select().count()
+    close_database()
+    app_services.open_app(db_path)
+    assert _dossier_indexes() == {"dossier_code", "dossier_received_date", "dossier_returned_date",
+                                  "dossier_name_key"}
+    assert models.Unit.select().count() == units
+    assert any(b.reason == "truoc-nang-cap" for b in backup.list_backups(db_path))
+    close_database()

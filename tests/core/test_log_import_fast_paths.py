@@ -216,3 +216,39 @@ def test_multi_row_inserts_stay_under_the_windows_parameter_limit(app, tmp_path,
     path = write_mau06(tmp_path / "so.xlsx", [dossier(n, f"HS-{n}") for n in range(1, 1601)], footer=False)
     assert log_io.import_log(path).new == 1600
     assert log_services.count_dossiers() == 1600
+
+
+def test_an_error_in_a_later_chunk_written_on_the_writer_thread_undoes_the_whole_import(app, tmp_path,
+                                                                                       monkeypatch):
+    monkeypatch.setattr(log_io, "BULK_REINDEX_ROWS", 5)
+    monkeypatch.setattr(log_io, "WRITE_CHUNK", 4)
+    rows = [dossier(n) for n in range(1, 31)]
+    preview = log_io.preview_import(write_mau06(tmp_path / "so.xlsx", rows))
+    bad = preview.data["code"][25]
+    # A real SQLite failure in the middle of the load (as a full disk would give), not a stand-in.
+    database.execute_sql(f"CREATE TRIGGER stop BEFORE INSERT ON dossier WHEN NEW.code = '{bad}' "
+                         "BEGIN SELECT RAISE(ABORT, 'stopped'); END")
+    indexes, before = _indexes(), db_checksum()
+    with pytest.raises(Exception, match="stopped"):
+        log_io.commit_import(preview)
+    assert _indexes() == indexes and db_checksum() == before
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_a_large_import_leaves_the_wal_checkpointed_by_a_background_thread(app, tmp_path, monkeypatch):
+    import sqlite3
+
+    from sipas_desktop.core import db
+
+    monkeypatch.setattr(log_io, "BULK_REINDEX_ROWS", 5)
+    result = log_io.import_log(write_mau06(tmp_path / "so.xlsx", [dossier(n) for n in range(1, 31)]))
+    assert result.new == 30
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    db.wait_for_checkpoint()
+    other = sqlite3.connect(str(db.database_path()))
+    try:
+        busy, frames, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert other.execute("SELECT COUNT(*) FROM dossier").fetchone()[0] == 30
+    finally:
+        other.close()
+    assert busy == 0 and frames == copied   # every page of the import was already in the file

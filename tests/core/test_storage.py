@@ -104,7 +104,7 @@ def test_a_write_on_a_disk_that_filled_up_is_refused_clearly_and_the_data_surviv
     db_dir = tmp_path / "data"
     db_dir.mkdir()
     result = in_namespace(f"""
-        mount -t tmpfs -o size=1500k tmpfs {db_dir}
+        mount -t tmpfs -o size=4m tmpfs {db_dir}
         {sipas('--db', str(db_dir / 'sipas.db'), 'init', '--unit', '18352')}
         dd if=/dev/zero of={db_dir}/filler bs=4k 2>/dev/null || true
         {sipas('--db', str(db_dir / 'sipas.db'), 'units', 'add', '--code', '99001', '--name',
