@@ -218,8 +218,7 @@ def test_multi_row_inserts_stay_under_the_windows_parameter_limit(app, tmp_path,
     assert log_services.count_dossiers() == 1600
 
 
-def test_an_error_in_a_later_chunk_written_on_the_writer_thread_undoes_the_whole_import(app, tmp_path,
-                                                                                       monkeypatch):
+def test_an_error_in_a_later_chunk_of_a_bulk_load_undoes_the_whole_import(app, tmp_path, monkeypatch):
     monkeypatch.setattr(log_io, "BULK_REINDEX_ROWS", 5)
     monkeypatch.setattr(log_io, "WRITE_CHUNK", 4)
     rows = [dossier(n) for n in range(1, 31)]

@@ -337,44 +337,6 @@ class _Insert:
             con.execute(self.sql(count - full), flat[full * width:])
 
 
-class _Writer:
-    """Runs the INSERTs of new rows on one worker thread, one chunk behind the main thread.
-
-    sqlite3 lets go of the GIL while SQLite works, so the next chunk's columns (search text,
-    sort keys: pure Python) are made while SQLite writes the previous one: on two cores the
-    commit of a large import takes ≈20 % less time. The connection is used by one thread at a
-    time: `wait()` before anything else touches it."""
-
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipas-import")
-        self._pending = None
-
-    def submit(self, fn, *args) -> None:
-        self.wait()
-        self._pending = self._pool.submit(fn, *args)
-
-    def wait(self) -> None:
-        """Let the chunk in flight finish; its error, if any, is raised here."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, exc_type, *exc: object) -> None:
-        try:
-            if exc_type is None:
-                self.wait()
-            elif self._pending is not None:  # already failing: finish quietly before the rollback
-                with contextlib.suppress(Exception):
-                    self._pending.result()
-        finally:
-            self._pool.shutdown(wait=True)
-
-
 def _write(con, data: dict[str, list], look_up: bool, progress: Progress | None) -> tuple[int, int, int]:
     """Insert the new dossiers and update the changed ones, chunk by chunk (memory stays flat);
     returns (new, updated, unchanged). `look_up` False: the log was empty, all are new."""
@@ -384,31 +346,29 @@ def _write(con, data: dict[str, list], look_up: bool, progress: Progress | None)
     names: dict[str, str] = {}
     folded: dict[str, str] = {}
     insert = _Insert(set(data["source"]), now)
-    with _Writer() as writer:
-        for start in range(0, total, WRITE_CHUNK):
-            part = {key: values[start:start + WRITE_CHUNK] for key, values in data.items()}
-            model = _model_columns(part, names, folded)
-            writer.wait()
-            existing = _existing(con, part["code"]) if look_up else {}
-            if not existing:
-                writer.submit(insert.columns, con, model)
-                new += len(part["code"])
-            else:
-                inserts, updates = [], []
-                compared = zip(*[part[key] for key in COMPARED], strict=True)
-                for row, values, code in zip(zip(*model, strict=True), compared, part["code"], strict=True):
-                    old = existing.get(code)
-                    if old is None:
-                        inserts.append(row)
-                    elif values == old[1]:
-                        unchanged += 1
-                    else:
-                        updates.append((*row, now, old[0]))
-                insert.rows(con, inserts)
-                if updates:
-                    con.executemany(_UPDATE_SQL, updates)
-                new, updated = new + len(inserts), updated + len(updates)
-            report(progress, min(start + WRITE_CHUNK, total), total, "Đang ghi vào sổ…")
+    for start in range(0, total, WRITE_CHUNK):
+        part = {key: values[start:start + WRITE_CHUNK] for key, values in data.items()}
+        model = _model_columns(part, names, folded)
+        existing = _existing(con, part["code"]) if look_up else {}
+        if not existing:
+            insert.columns(con, model)
+            new += len(part["code"])
+        else:
+            inserts, updates = [], []
+            compared = zip(*[part[key] for key in COMPARED], strict=True)
+            for row, values, code in zip(zip(*model, strict=True), compared, part["code"], strict=True):
+                old = existing.get(code)
+                if old is None:
+                    inserts.append(row)
+                elif values == old[1]:
+                    unchanged += 1
+                else:
+                    updates.append((*row, now, old[0]))
+            insert.rows(con, inserts)
+            if updates:
+                con.executemany(_UPDATE_SQL, updates)
+            new, updated = new + len(inserts), updated + len(updates)
+        report(progress, min(start + WRITE_CHUNK, total), total, "Đang ghi vào sổ…")
     return new, updated, unchanged
 
 
