@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -77,6 +78,25 @@ def test_an_xlsx_with_a_damaged_sheet_inside_is_reported_as_corrupt(log_with_dat
             dst.writestr(item, data)
     error = _refused(path, "LOG_IMP_018")
     assert "bị hỏng" in error.message
+    # The reader's English words (XmlError, "unexpected end"…) stay in the log file.
+    assert not any(w in error.message.lower() for w in ("error", "unexpected", "xml", "eof"))
+    assert db_checksum() == log_with_data
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads every file")
+def test_a_file_the_account_may_not_read_is_refused_in_vietnamese(log_with_data, tmp_path):
+    path = write_mau06(tmp_path / "khoa.xlsx", [dossier(9)])
+    path.chmod(0)
+    error = _refused(path, "LOG_IMP_002")
+    assert "không có quyền đọc" in error.message and "Permission" not in error.message
+    assert db_checksum() == log_with_data
+
+
+def test_a_folder_named_like_a_workbook_is_refused_in_vietnamese(log_with_data, tmp_path):
+    path = tmp_path / "so.xlsx"
+    path.mkdir()
+    error = _refused(path, "LOG_IMP_002")
+    assert "thư mục" in error.message and "directory" not in error.message.lower()
     assert db_checksum() == log_with_data
 
 

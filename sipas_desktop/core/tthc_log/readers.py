@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
+import logging
 import os
 import struct
 import zipfile
@@ -78,6 +80,19 @@ class SpreadsheetFile:
         self.close()
 
 
+def _read_reason(exc: OSError) -> str:
+    """A Vietnamese reason why a file could not be read (the OS's own text may be English)."""
+    reasons = {
+        errno.ENOENT: "không tìm thấy tệp (có thể đã bị chuyển hoặc xóa)",
+        errno.EACCES: "tài khoản không có quyền đọc tệp, hoặc tệp đang được chương trình khác mở",
+        errno.EPERM: "tài khoản không có quyền đọc tệp",
+        errno.EISDIR: "đây là một thư mục, không phải tệp",
+        errno.EIO: "lỗi đọc ổ đĩa (ổ USB hỏng hoặc bị rút ra?)",
+    }
+    logging.getLogger("sipas").info("cannot read a file: %s", exc)
+    return reasons.get(exc.errno or -1, "lỗi hệ thống khi đọc tệp")
+
+
 def _err(path: Path, what: str, code: str) -> UserError:
     return UserError(f"Tệp “{path.name}”: {what}", code=code)
 
@@ -89,7 +104,7 @@ def check_size(path: Path) -> int:
     except FileNotFoundError:
         raise _err(path, "không tìm thấy tệp.", "LOG_IMP_001") from None
     except OSError as exc:
-        raise _err(path, f"không đọc được ({exc.strerror}).", "LOG_IMP_002") from exc
+        raise _err(path, f"không đọc được: {_read_reason(exc)}.", "LOG_IMP_002") from exc
     if size > MAX_FILE_BYTES:
         mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
         raise _err(path, f"dung lượng {mb} MB, vượt giới hạn {MAX_FILE_MB} MB cho một tệp sổ hồ sơ. "
@@ -105,7 +120,7 @@ def sniff(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as exc:
-        raise _err(path, f"không đọc được ({exc.strerror}).", "LOG_IMP_002") from exc
+        raise _err(path, f"không đọc được: {_read_reason(exc)}.", "LOG_IMP_002") from exc
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
     if head.startswith(OLE_MAGIC):
@@ -212,7 +227,11 @@ def _encrypted(path: Path) -> UserError:
 
 
 def _corrupt(path: Path, exc: BaseException) -> UserError:
-    return _err(path, f"tệp bảng tính bị hỏng hoặc không đúng định dạng ({str(exc)[:120]}).", "LOG_IMP_018")
+    # The reader's own words are English and technical: they go to the log file, not the user.
+    logging.getLogger("sipas").info("spreadsheet %s unreadable: %s", path, exc)
+    return _err(path, "tệp bảng tính bị hỏng hoặc không đúng định dạng (có thể tải về chưa hết, hoặc "
+                      "không phải tệp Excel). Hãy mở thử bằng Excel, lưu lại dạng .xlsx rồi nhập lại.",
+                "LOG_IMP_018")
 
 
 def _calamine():
@@ -352,7 +371,7 @@ def _open_csv(path: Path) -> SpreadsheetFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _err(path, f"không đọc được ({exc.strerror}).", "LOG_IMP_002") from exc
+        raise _err(path, f"không đọc được: {_read_reason(exc)}.", "LOG_IMP_002") from exc
     text, _encoding = decode_text(raw)
     del raw
     sample = text[:20000]
@@ -442,7 +461,7 @@ def _open_html(path: Path) -> SpreadsheetFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _err(path, f"không đọc được ({exc.strerror}).", "LOG_IMP_002") from exc
+        raise _err(path, f"không đọc được: {_read_reason(exc)}.", "LOG_IMP_002") from exc
     text, _encoding = decode_text(raw)
     parser = _TableParser()
     try:
