@@ -9,10 +9,16 @@ questionnaire rebuilt, the answers parsed and checked row by row, and every stor
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from itertools import compress
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,7 @@ from sipas_desktop.core.exchange import (
     META,
     ROW_CHECK,
     SAMPLE,
+    SEP,
     SUPPORTED_VERSIONS,
     EntryQuality,
     ReportContent,
@@ -36,11 +43,11 @@ from sipas_desktop.core.exchange import (
     StratumFacts,
     Verification,
     canon_cell,
+    canon_rows,
+    canon_sheet_digest,
     content_digest,
     data_digest,
     form_from_source,
-    row_check,
-    sheet_digest,
 )
 from sipas_desktop.core.forms.schema import Answer, Form
 from sipas_desktop.core.progress import Progress, report
@@ -103,9 +110,12 @@ def _text(value: Any) -> str:
 class _Parser:
     """Machine sheets → ReportContent; every problem becomes an Issue with sheet/row/column."""
 
-    def __init__(self, sheets: dict[str, list[list[Any]]]) -> None:
+    def __init__(self, sheets: dict[str, list[list[Any]]],
+                 canonical: dict[str, list[list[str]]] | None = None) -> None:
         self.sheets = sheets
+        self.canonical = canonical or {}       # canon_rows of the sheets, when already made
         self.issues: list[Issue] = []
+        self.encoded: list[str | None] = []    # per response its JSON for the data digest, if written
 
     def problem(self, code: str, message: str, sheet: str | None = None, row: int | None = None,
                 column: str | None = None) -> None:
@@ -207,9 +217,8 @@ class _Parser:
         if not rows:
             self.problem("REPORT_041", "không có trang dữ liệu phiếu", ANSWERS)
             return None
-        header = [_text(v) for v in rows[0]]
-        while header and not header[-1]:
-            header.pop()
+        canonical = self.canonical.get(ANSWERS) or canon_rows(rows)
+        header = canonical[0]                        # canonical cells, trailing empty ones removed
         expected = [*ANSWER_FIXED, *(q.id for q in form.questions), ROW_CHECK]
         if header != expected:
             missing = [h for h in expected if h not in header]
@@ -221,26 +230,51 @@ class _Parser:
             return None
         out: list[Response] = []
         seen: set[str] = set()
-        questions = form.questions
-        for n, row in enumerate(rows[1:], start=2):
-            cells = [*row, *[None] * len(expected)][:len(expected)]
-            if not any(_text(v) for v in cells):
+        width = len(expected)
+        qids, parsers, pair_json, pick = _column_parsers(form)
+        encoded = self.encoded = []
+        sha256 = hashlib.sha256
+        # Each row is read from its canonical cells (made once, for the sheet digest too): what the
+        # row check hashes, and the answers through one lookup per cell. A cell the fast parsers do
+        # not know (a bad code, a number written as text, …) sends the row to `_answer`.
+        for n, (row, cells) in enumerate(zip(rows[1:], canonical[1:], strict=True), start=2):
+            if len(cells) != width:
+                cells = [*cells, *[""] * width][:width]
+            if not any(cells):
                 continue
-            if _text(cells[-1]) != row_check(cells[:-1]):
+            checked = cells[:-1]
+            while checked and checked[-1] == "":
+                checked.pop()
+            if cells[-1] != sha256(SEP.join(checked).encode()).hexdigest()[:16]:
                 self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
-                             ANSWERS, n,
-                             ROW_CHECK)
-            number = _text(cells[0])
+                             ANSWERS, n, ROW_CHECK)
+            number = cells[0]
             if number in seen:
                 self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
             seen.add(number)
-            answers: dict[str, Answer] = {}
-            for q, value in zip(questions, cells[3:-1], strict=True):
-                parsed = self._answer(q.type, value, n, q.id)
-                if parsed is not None:
-                    answers[q.id] = parsed
-            out.append(Response(number, answers, _text(cells[1]), _text(cells[2])))
+            given = cells[3:-1]
+            try:            # {qid: parse[cell] for each non-empty cell}, without a Python loop
+                answers: dict[str, Answer] = dict(zip(compress(qids, given), map(
+                    _lookup, compress(parsers, given), compress(given, given)), strict=True))
+            except (KeyError, ValueError):
+                answers = self._answers(form, [*row, *[None] * width][:width], n)
+                encoded.append(None)          # the data digest writes this one the plain way
+            else:
+                # Its JSON for the data digest, from the same cells: the [id, answer] pair of each
+                # answered column in sorted id order, each distinct pair written once (a blank cell
+                # gives "" and is dropped). Tested against json.dumps.
+                pairs = ",".join(filter(None, map(_lookup, pair_json, pick(cells))))
+                encoded.append(f"[{_js(number)},{_js(cells[1])},{_js(cells[2])},[{pairs}]]")
+            out.append(Response(number, answers, cells[1], cells[2]))
         return out
+
+    def _answers(self, form: Form, cells: list[Any], row: int) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        for q, value in zip(form.questions, cells[3:-1], strict=True):
+            parsed = self._answer(q.type, value, row, q.id)
+            if parsed is not None:
+                answers[q.id] = parsed
+        return answers
 
     def _answer(self, qtype: str, value: Any, row: int, column: str) -> Answer:
         if value is None or value == "":
@@ -271,7 +305,86 @@ def _suffix(key: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Issue]
+# The canonical text of a whole number → the number: a code read from a number cell. Only the exact
+# canonical form of an int is a key ("4", not "04", " 4" or "4.0"), so a hit means the same as
+# `_num` on the cell; anything else raises KeyError and goes the long way.
+_CODES = {str(i): i for i in range(-999, 10_000)}
+
+
+class _Text(dict[str, str]):
+    """A text answer is its canonical text."""
+
+    def __missing__(self, value: str) -> str:
+        return value
+
+
+class _Codes(dict[str, list[int]]):
+    """A multiple-choice answer, "1;3" → [1, 3], as `_Parser._answer` reads it (ValueError if not);
+    a new list each time (answers are not shared between forms), from the codes parsed once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parsed: dict[str, tuple[int, ...]] = {}
+
+    def __missing__(self, value: str) -> list[int]:
+        codes = self.parsed.get(value)
+        if codes is None:
+            codes = tuple(sorted(int(p) for p in value.split(";") if p.strip()))
+            if len(self.parsed) > 10_000:
+                self.parsed.clear()
+            self.parsed[value] = codes
+        return list(codes)
+
+
+_PARSER_OF: dict[str, dict[str, Any]] = {"text": _Text(), "multiple": _Codes()}
+_lookup = dict.__getitem__       # on a dict subclass: its __missing__ for a key it does not hold
+_PARSERS: dict[int, tuple[Any, ...]] = {}
+
+
+def _column_parsers(form: Form) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[_PairJson, ...],
+                                         Callable[[list[str]], tuple[str, ...]]]:
+    """Per answer column its question id and its parser; then, in sorted question-id order (the
+    order of the data digest), per column its `_PairJson` and a function picking those cells from a
+    row. Kept per form: a merge reads thousands of files of the same questionnaire."""
+    cached = _PARSERS.get(id(form))
+    if cached is None or cached[0] is not form:
+        if len(_PARSERS) > 32:
+            _PARSERS.clear()
+        questions = form.questions
+        order = sorted(range(len(questions)), key=lambda i: questions[i].id)
+        pairs = tuple(_PairJson(questions[i].id, questions[i].type) for i in order)
+        pick = itemgetter(*(3 + i for i in order)) if len(order) > 1 else \
+            (lambda cells: tuple(cells[3 + i] for i in order))
+        cached = _PARSERS[id(form)] = (form, tuple(q.id for q in questions),
+                                       tuple(_PARSER_OF.get(q.type, _CODES) for q in questions), pairs, pick)
+    return cached[1], cached[2], cached[3], cached[4]
+
+
+class _PairJson(dict[str, str]):
+    """One answer column: canonical cell → the JSON of [question id, answer] exactly as json.dumps
+    writes it in the data digest, the answer parsed as `_Parser.responses` parses it on its fast
+    path; a blank cell → "" (no pair)."""
+
+    def __init__(self, qid: str, kind: str) -> None:
+        super().__init__({"": ""})
+        self.qid = qid
+        self.parse = _PARSER_OF.get(kind, _CODES)
+
+    def __missing__(self, cell: str) -> str:
+        text = json.dumps([self.qid, self.parse[cell]], ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+        if len(self) > 20_000:            # free-text columns: keep the memory bounded
+            self.clear()
+            self[""] = ""
+        if len(cell) <= 200:
+            self[cell] = text
+        return text
+
+_js = encode_basestring          # the C string writer json.dumps uses with ensure_ascii=False
+
+
+def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Issue],
+                   canonical: dict[str, list[list[str]]] | None = None
                    ) -> tuple[str | None, str | None, str | None]:
     names = [n for n, _ in sheets]
     if CHECKSUMS not in names:
@@ -282,7 +395,9 @@ def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Iss
     for row in dict(sheets)[CHECKSUMS][1:]:
         if len(row) >= 2 and _text(row[0]):
             stored[_text(row[0])] = _text(row[1])
-    digests = [(n, sheet_digest(n, rows)) for n, rows in sheets if n != CHECKSUMS]
+    canonical = canonical if canonical is not None else {}
+    digests = [(n, canon_sheet_digest(n, canonical[n] if n in canonical else canon_rows(rows)))
+               for n, rows in sheets if n != CHECKSUMS]
     computed = content_digest(digests)
     claimed = stored.get("content_sha256")
     if claimed != computed:
@@ -315,7 +430,7 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
     if problems:
         return Verification(str(path), False, None, tuple(problems))
     sheets = dict(sheet_list)
-    parser = _Parser(sheets)
+    parser = _Parser(sheets, canonical := {})
     meta = parser.meta()
     if _text(meta.get("format")) != FORMAT_NAME:
         return Verification(str(path), False, None, (Issue(
@@ -328,7 +443,11 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
                           f"{', '.join(map(str, SUPPORTED_VERSIONS))}); hãy cập nhật SIPAS Desktop",
             sheet=META),))
     report(progress, 1, 4, "Kiểm tra mã SHA-256")
-    claimed, computed, data_sha = _check_digests(sheet_list, problems)
+    # Every cell canonicalised once: for the digests, then the answers are read from the same rows.
+    # (A workbook with two sheets of one name is digested sheet by sheet, parsed by its last one.)
+    if len(sheets) == len(sheet_list):
+        canonical.update((name, canon_rows(rows)) for name, rows in sheet_list if name != CHECKSUMS)
+    claimed, computed, data_sha = _check_digests(sheet_list, problems, canonical)
     report(progress, 2, 4, "Đọc dữ liệu phiếu")
     source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in sheets.get(FORM_SOURCE, [])[1:])
     form, form_issues = form_from_source(source, _text(meta.get("form_id")) or "phieu")
@@ -356,7 +475,7 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
                 problems.append(Issue("REPORT_051", f"tệp ghi {valid} phiếu hợp lệ, tính lại được "
                                       f"{scores.valid_forms}", sheet=META))
             warnings += scores.warnings
-        if data_sha and data_sha != data_digest(content):
+        if data_sha and data_sha != data_digest(content, parser.encoded):
             problems.append(Issue("REPORT_019", "mã dữ liệu data_sha256 không khớp với dữ liệu phiếu",
                                   sheet=CHECKSUMS))
     summary = None
