@@ -116,6 +116,7 @@ class _Parser:
         self.canonical = canonical or {}       # canon_rows of the sheets, when already made
         self.issues: list[Issue] = []
         self.encoded: list[str | None] = []    # per response its JSON for the data digest, if written
+        self._source: str | None = None
 
     def problem(self, code: str, message: str, sheet: str | None = None, row: int | None = None,
                 column: str | None = None) -> None:
@@ -129,6 +130,14 @@ class _Parser:
                 if _text(row[0]).startswith(("sample.substitution_reason.", "sample.population_by_field.")):
                     out[_text(row[0])] = (_text(row[1]), _num(row[2]) if len(row) > 2 else 0)
         return out
+
+    def form_source(self) -> str:
+        """The questionnaire text of PHIEU: column B joined by newlines (from the canonical rows,
+        whose trailing empty cells are removed: an empty line has no column B)."""
+        if self._source is None:
+            rows = self.canonical.get(FORM_SOURCE) or canon_rows(self.sheets.get(FORM_SOURCE, []))
+            self._source = "\n".join([r[1] if len(r) > 1 else "" for r in rows[1:]])
+        return self._source
 
     def int_of(self, meta: dict[str, Any], key: str, required: bool = False) -> int | None:
         value = meta.get(key)
@@ -168,7 +177,7 @@ class _Parser:
             what = "thiếu" if len(responses) < forms else "thừa"
             self.problem("REPORT_040", f"tệp ghi {forms} phiếu nhưng trang “{ANSWERS}” có {len(responses)} "
                          f"dòng phiếu ({what} {abs(forms - len(responses))} dòng)", ANSWERS)
-        source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in self.sheets.get(FORM_SOURCE, [])[1:])
+        source = self.form_source()
         content = ReportContent(
             unit_code=text("unit_code"), unit_name=text("unit_name"), plan_id=text("plan_id"),
             plan_title=text("plan_title", False), form_id=text("form_id"), form_version=text("form_version"),
@@ -449,7 +458,7 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
         canonical.update((name, canon_rows(rows)) for name, rows in sheet_list if name != CHECKSUMS)
     claimed, computed, data_sha = _check_digests(sheet_list, problems, canonical)
     report(progress, 2, 4, "Đọc dữ liệu phiếu")
-    source = "\n".join(_text(r[1]) if len(r) > 1 else "" for r in sheets.get(FORM_SOURCE, [])[1:])
+    source = parser.form_source()
     form, form_issues = form_from_source(source, _text(meta.get("form_id")) or "phieu")
     problems += form_issues
     content = parser.content(meta, form) if form is not None else None

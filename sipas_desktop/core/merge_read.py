@@ -241,6 +241,7 @@ def scoring_signature(form: Form) -> tuple[object, ...]:
     return questions, first, form.no_answer_code, form.scoring
 
 
+@lru_cache(maxsize=8)        # every file of a merge embeds the same few questionnaire texts
 def _normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
 
