@@ -113,7 +113,7 @@ class _Parser:
     def __init__(self, sheets: dict[str, list[list[Any]]],
                  canonical: dict[str, list[list[str]]] | None = None) -> None:
         self.sheets = sheets
-        self.canonical = canonical or {}       # canon_rows of the sheets, when already made
+        self.canonical = canonical if canonical is not None else {}   # canon_rows, when already made
         self.issues: list[Issue] = []
         self.encoded: list[str | None] = []    # per response its JSON for the data digest, if written
         self._source: str | None = None

@@ -233,9 +233,25 @@ def _accepted(path: Path, size: int, verification: exchange.Verification) -> Fil
     return FileOutcome(str(path), size, kind, True, "", (), tuple(warnings), header, part, sources, differs)
 
 
+_SIGNATURES: dict[int, tuple[Form, tuple[object, ...]]] = {}
+
+
 def scoring_signature(form: Form) -> tuple[object, ...]:
     """Everything of a questionnaire that can change a figure: questions (id, type, codes, skips,
-    ranges, which section), the no-answer code and the scoring rules. Not the wording."""
+    ranges, which section), the no-answer code and the scoring rules. Not the wording.
+
+    Kept per Form object (forms are immutable; a merge compares the same two for every file)."""
+    cached = _SIGNATURES.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    if len(_SIGNATURES) > 32:
+        _SIGNATURES.clear()
+    signature = _scoring_signature(form)
+    _SIGNATURES[id(form)] = (form, signature)
+    return signature
+
+
+def _scoring_signature(form: Form) -> tuple[object, ...]:
     questions = tuple((q.id, q.type, q.codes, q.skip_if, q.min, q.max, q.section) for q in form.questions)
     first = tuple(q.id for q in form.sections[0].questions) if form.sections else ()
     return questions, first, form.no_answer_code, form.scoring
