@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from fractions import Fraction
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -390,21 +391,20 @@ _CANON_CACHE_MAX = 50_000        # unique values (row checks, indices) come and 
 _CACHED_TYPES = frozenset({float, str})
 
 
-def canon_rows(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+def canon_rows(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     """`canon_row` of every row (the same results), for a whole sheet at once."""
     cache = _CANON_CACHE
     if len(cache) > _CANON_CACHE_MAX:
         cache.clear()
     get = cache.__getitem__
-    out = []
-    for row in rows:
-        if set(map(type, row)) <= _CACHED_TYPES:
-            cells = list(map(get, row))
-        else:
-            cells = [canon_cell(v) for v in row]
+    if set(map(type, chain.from_iterable(rows))) <= _CACHED_TYPES:     # one look at every cell
+        out = [list(map(get, row)) for row in rows]
+    else:
+        out = [list(map(get, row)) if set(map(type, row)) <= _CACHED_TYPES else [canon_cell(v) for v in row]
+               for row in rows]
+    for cells in out:
         while cells and cells[-1] == "":
             cells.pop()
-        out.append(cells)
     return out
 
 
