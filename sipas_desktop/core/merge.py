@@ -22,7 +22,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -317,12 +318,32 @@ def _read_all(paths: Sequence[Path], workers: int, progress: Progress | None) ->
     total = len(paths)
     if workers <= 1 or total < PARALLEL_MIN_FILES:
         out = []
-        for done, path in enumerate(paths, start=1):
-            report(progress, done - 1, total, f"Đang đọc {path.name}")
-            out.append(inspect_file(path))
+        with _outcomes_out_of_gc() as keep:
+            for done, path in enumerate(paths, start=1):
+                report(progress, done - 1, total, f"Đang đọc {path.name}")
+                out.append(inspect_file(path))
+                keep()
         report(progress, total, total, "Đã đọc xong các tệp")
         return out
     return _read_parallel(paths, workers, progress)
+
+
+@contextmanager
+def _outcomes_out_of_gc() -> Iterator[Callable[[], None]]:
+    """While the files are read, the outcomes already kept are left out of the cyclic garbage
+    collector's passes (`gc.freeze` after each file; `gc.unfreeze` at the end). Otherwise every full
+    pass walks all the scores read so far, and reading gets slower as the merge grows (measured: 17
+    → 19 ms per file over 1,600 files). Reference counting still frees everything as usual; only
+    cyclic garbage made meanwhile waits for the end. Not done when something else froze objects."""
+    import gc
+
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _read_parallel(paths: Sequence[Path], workers: int, progress: Progress | None) -> list[FileOutcome]:
@@ -333,7 +354,7 @@ def _read_parallel(paths: Sequence[Path], workers: int, progress: Progress | Non
     context = multiprocessing.get_context("spawn")
     results: dict[int, FileOutcome] = {}
     total = len(paths)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool_:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool_, _outcomes_out_of_gc() as keep:
         pending = {pool_.submit(inspect_file, str(p)): i for i, p in enumerate(paths)}
         try:
             while pending:
@@ -341,6 +362,7 @@ def _read_parallel(paths: Sequence[Path], workers: int, progress: Progress | Non
                 for future in done:
                     index = pending.pop(future)
                     results[index] = future.result()
+                keep()
                 report(progress, len(results), total, f"Đã đọc {len(results)}/{total} tệp")
         except BaseException:
             for future in pending:
