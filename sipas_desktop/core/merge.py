@@ -346,29 +346,75 @@ def _outcomes_out_of_gc() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+# Worker processes prove they work by sending a first result within this time; a pool that
+# cannot start (a locked-down PC that blocks starting the program again, an odd runtime) is given
+# up and the files are read in this process instead of leaving the merge waiting for ever.
+FIRST_RESULT_TIMEOUT_S = 60.0
+
+
 def _read_parallel(paths: Sequence[Path], workers: int, progress: Progress | None) -> list[FileOutcome]:
+    results: dict[int, FileOutcome] = {}
+    total = len(paths)
+    with _outcomes_out_of_gc() as keep:
+        try:
+            _read_in_pool(paths, workers, progress, results, keep)
+        except _PoolFailed as failed:
+            import logging
+
+            logging.getLogger("sipas").warning("merge: worker processes failed (%s); reading the other "
+                                               "%d files in this process", failed, total - len(results))
+            for i, path in enumerate(paths):
+                if i not in results:
+                    report(progress, len(results), total, f"Đang đọc {path.name}")
+                    results[i] = inspect_file(path)
+                    keep()
+    report(progress, total, total, "Đã đọc xong các tệp")
+    return [results[i] for i in range(total)]
+
+
+class _PoolFailed(Exception):
+    """The worker processes broke or never answered; what they read is kept."""
+
+
+def _read_in_pool(paths: Sequence[Path], workers: int, progress: Progress | None,
+                  results: dict[int, FileOutcome], keep: Callable[[], None]) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn, not fork: the GUI has threads (fork would copy their locks) and Windows has no fork.
     context = multiprocessing.get_context("spawn")
-    results: dict[int, FileOutcome] = {}
     total = len(paths)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool_, _outcomes_out_of_gc() as keep:
-        pending = {pool_.submit(inspect_file, str(p)): i for i, p in enumerate(paths)}
+    pool_ = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    started = time.monotonic()
+    pending: dict[Any, int] = {}
+    try:
         try:
-            while pending:
-                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    index = pending.pop(future)
+            pending = {pool_.submit(inspect_file, str(p)): i for i, p in enumerate(paths)}
+        except (OSError, BrokenProcessPool) as exc:   # the program could not be started again
+            raise _PoolFailed(str(exc)) from exc
+        while pending:
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                try:
                     results[index] = future.result()
-                keep()
-                report(progress, len(results), total, f"Đã đọc {len(results)}/{total} tệp")
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
-    return [results[i] for i in range(total)]
+                except BrokenProcessPool as exc:
+                    raise _PoolFailed(str(exc) or "a worker process ended abruptly") from exc
+            keep()
+            if not results and time.monotonic() - started > FIRST_RESULT_TIMEOUT_S:
+                raise _PoolFailed(f"no worker answered within {FIRST_RESULT_TIMEOUT_S:.0f} s")
+            report(progress, len(results), total, f"Đã đọc {len(results)}/{total} tệp")
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        # Workers that never started or hang are ended, not waited for.
+        for process in list(getattr(pool_, "_processes", {}).values()):
+            if process.is_alive():
+                process.terminate()
+        pool_.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool_.shutdown(wait=True)
 
 
 def default_workers(count: int) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -201,6 +203,31 @@ def test_reading_in_worker_processes_gives_the_same_result(app, reports, monkeyp
     parallel = merge.merge_files([box], _options(workers=2))
     assert parallel.workers == 2
     strip = lambda r: {k: v for k, v in r.to_dict().items() if k != "seconds"}  # noqa: E731
+    assert strip(parallel) == strip(serial)
+
+
+@pytest.mark.parametrize("worker", ["exits", "hangs"])
+def test_worker_processes_that_cannot_start_are_given_up_and_the_files_read_here(
+        app, reports, monkeypatch, tmp_path, worker, caplog):
+    import multiprocessing.spawn
+
+    box = tmp_path / "box"
+    for key in ("18073", "18100", "18115", "resubmitted", "foreign"):
+        md.copy(reports[key], box / reports[key].name)
+    serial = merge.merge_files([box], _options(workers=1))
+    # The program cannot be started again (blocked, or it never answers): a real process that
+    # fails as such a PC would, not a stand-in for the pool.
+    program = tmp_path / "program"
+    program.write_text("#!/bin/sh\n" + ("exit 3\n" if worker == "exits" else "exec sleep 300\n"))
+    program.chmod(0o755)
+    monkeypatch.setattr(multiprocessing.spawn, "_python_exe", os.fsencode(program))
+    monkeypatch.setattr(merge, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(merge, "FIRST_RESULT_TIMEOUT_S", 3.0)
+    started = time.monotonic()
+    parallel = merge.merge_files([box], _options(workers=2))
+    assert time.monotonic() - started < 60
+    assert "worker processes failed" in caplog.text
+    strip = lambda r: {k: v for k, v in r.to_dict().items() if k not in ("seconds", "workers")}  # noqa: E731
     assert strip(parallel) == strip(serial)
 
 
