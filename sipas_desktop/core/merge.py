@@ -406,13 +406,13 @@ def _read_in_pool(paths: Sequence[Path], workers: int, progress: Progress | None
                 raise _PoolFailed(f"no worker answered within {FIRST_RESULT_TIMEOUT_S:.0f} s")
             report(progress, len(results), total, f"Đã đọc {len(results)}/{total} tệp")
     except BaseException:
-        for future in pending:
-            future.cancel()
-        # Workers that never started or hang are ended, not waited for.
-        for process in list(getattr(pool_, "_processes", {}).values()):
+        # Workers that never started or hang are ended, not waited for; the pool then fails every
+        # pending future itself (cancelling them first would race with it: CPython 3.11 raises
+        # InvalidStateError on its own thread), and its thread ends.
+        for process in list((getattr(pool_, "_processes", None) or {}).values()):
             if process.is_alive():
                 process.terminate()
-        pool_.shutdown(wait=False, cancel_futures=True)
+        pool_.shutdown(wait=True)
         raise
     pool_.shutdown(wait=True)
 

@@ -206,6 +206,20 @@ def test_reading_in_worker_processes_gives_the_same_result(app, reports, monkeyp
     assert strip(parallel) == strip(serial)
 
 
+def test_cancelling_while_worker_processes_read_stops_them_all(app, reports, monkeypatch, tmp_path):
+    import multiprocessing
+
+    box = tmp_path / "box"
+    for key in ("18073", "18100", "18115", "resubmitted", "foreign"):
+        md.copy(reports[key], box / reports[key].name)
+    monkeypatch.setattr(merge, "PARALLEL_MIN_FILES", 2)
+    progress = Progress()
+    progress.callback = lambda done, total, text: progress.token.cancel() if "Đã đọc" in text else None
+    with pytest.raises(CancelledError):
+        merge.merge_files([box], _options(workers=2), progress=progress)
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
 @pytest.mark.parametrize("worker", ["exits", "hangs"])
 def test_worker_processes_that_cannot_start_are_given_up_and_the_files_read_here(
         app, reports, monkeypatch, tmp_path, worker, caplog):
