@@ -385,7 +385,10 @@ def _read_in_pool(paths: Sequence[Path], workers: int, progress: Progress | None
     # spawn, not fork: the GUI has threads (fork would copy their locks) and Windows has no fork.
     context = multiprocessing.get_context("spawn")
     total = len(paths)
-    pool_ = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        pool_ = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    except OSError as exc:   # its helper process (resource tracker) could not be started either
+        raise _PoolFailed(str(exc)) from exc
     started = time.monotonic()
     pending: dict[Any, int] = {}
     try:

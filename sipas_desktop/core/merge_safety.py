@@ -77,6 +77,13 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
+def _detail(path: Path, exc: BaseException) -> None:
+    """The library's own (English, technical) words go to the log file, not into the reason."""
+    import logging
+
+    logging.getLogger("sipas").info("merge: %s unreadable: %s", path, exc)
+
+
 def sniff(path: Path) -> Sniff:
     """Classify `path` from its first bytes and its zip directory; never raises for a bad file."""
     path = Path(path)
@@ -91,7 +98,9 @@ def sniff(path: Path) -> Sniff:
     except PermissionError:
         return Sniff(FileKind.UNREADABLE, "Không có quyền đọc tệp (tệp đang bị khóa hoặc bị chặn).")
     except OSError as exc:
-        return Sniff(FileKind.UNREADABLE, f"Không mở được tệp ({exc.strerror or exc}).")
+        _detail(path, exc)
+        return Sniff(FileKind.UNREADABLE, "Không mở được tệp: lỗi hệ thống khi đọc (ổ USB hỏng hoặc bị "
+                     "rút ra, ổ mạng mất kết nối?).")
     if size == 0:
         return Sniff(FileKind.EMPTY, "Tệp rỗng (0 byte): có thể tải về chưa xong.", size)
     if size > MAX_FILE_BYTES:
@@ -117,7 +126,9 @@ def _sniff_zip(path: Path, size: int) -> Sniff:
         return Sniff(FileKind.TRUNCATED, "Tệp bị cắt cụt hoặc hỏng (thiếu phần cuối của tệp nén): "
                      "có thể tải về chưa hết; đề nghị đơn vị gửi lại.", size)
     except (OSError, ValueError, NotImplementedError) as exc:
-        return Sniff(FileKind.DAMAGED, f"Tệp nén bị hỏng ({exc}).", size)
+        _detail(path, exc)
+        return Sniff(FileKind.DAMAGED, "Tệp nén bị hỏng, không đọc được danh mục bên trong; đề nghị đơn "
+                     "vị gửi lại.", size)
     with archive:
         infos = archive.infolist()
         verdict = _check_directory(infos, size)
@@ -137,8 +148,9 @@ def _sniff_zip(path: Path, size: int) -> Sniff:
             sheets = _sheet_names(archive)
             props = _custom_properties(archive, names)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            return Sniff(FileKind.DAMAGED, f"Tệp Excel bị hỏng, không đọc được danh sách trang tính "
-                         f"({exc}).", size, uncompressed=total)
+            _detail(path, exc)
+            return Sniff(FileKind.DAMAGED, "Tệp Excel bị hỏng, không đọc được danh sách trang tính; đề "
+                         "nghị đơn vị gửi lại.", size, uncompressed=total)
     return Sniff(FileKind.SPREADSHEET, "", size, sheets, props, total)
 
 
@@ -183,7 +195,9 @@ def _stream_check(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str
                         return (f"Khi giải nén, tệp vượt quá {_mb(MAX_TOTAL_UNCOMPRESSED)}: nghi là "
                                 "tệp độc hại (zip bomb), dừng giải nén.")
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            return f"Thành phần “{info.filename}” của tệp bị hỏng ({exc}); đề nghị đơn vị gửi lại."
+            _detail(Path(str(archive.filename)), exc)
+            return (f"Thành phần “{info.filename}” của tệp bị hỏng (dữ liệu nén bị lỗi); đề nghị đơn vị "
+                    "gửi lại.")
     return ""
 
 

@@ -223,6 +223,7 @@ def test_cancelling_while_worker_processes_read_stops_them_all(app, reports, mon
 @pytest.mark.parametrize("worker", ["exits", "hangs"])
 def test_worker_processes_that_cannot_start_are_given_up_and_the_files_read_here(
         app, reports, monkeypatch, tmp_path, worker, caplog):
+    import multiprocessing.resource_tracker
     import multiprocessing.spawn
 
     box = tmp_path / "box"
@@ -234,6 +235,8 @@ def test_worker_processes_that_cannot_start_are_given_up_and_the_files_read_here
     program = tmp_path / "program"
     program.write_text("#!/bin/sh\n" + ("exit 3\n" if worker == "exits" else "exec sleep 300\n"))
     program.chmod(0o755)
+    # multiprocessing's own helper process is started for real first: only the workers fail.
+    multiprocessing.resource_tracker.ensure_running()
     monkeypatch.setattr(multiprocessing.spawn, "_python_exe", os.fsencode(program))
     monkeypatch.setattr(merge, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(merge, "FIRST_RESULT_TIMEOUT_S", 3.0)
@@ -241,6 +244,7 @@ def test_worker_processes_that_cannot_start_are_given_up_and_the_files_read_here
     parallel = merge.merge_files([box], _options(workers=2))
     assert time.monotonic() - started < 60
     assert "worker processes failed" in caplog.text
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
     strip = lambda r: {k: v for k, v in r.to_dict().items() if k not in ("seconds", "workers")}  # noqa: E731
     assert strip(parallel) == strip(serial)
 
