@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from itertools import compress
@@ -52,6 +52,7 @@ from sipas_desktop.core.exchange import (
 from sipas_desktop.core.forms.schema import Answer, Form
 from sipas_desktop.core.progress import Progress, report
 from sipas_desktop.core.scoring import Response, Scores, round2, score
+from sipas_desktop.core.scoring_table import AnswerTable
 
 
 def _read_sheets(path: Path) -> tuple[list[tuple[str, list[list[Any]]]], list[Issue]]:
@@ -181,7 +182,8 @@ class _Parser:
         content = ReportContent(
             unit_code=text("unit_code"), unit_name=text("unit_name"), plan_id=text("plan_id"),
             plan_title=text("plan_title", False), form_id=text("form_id"), form_version=text("form_version"),
-            form_source=source, responses=tuple(responses or ()), created_at=created,
+            form_source=source, created_at=created,
+            responses=responses if isinstance(responses, AnswerTable) else tuple(responses or ()),
             app_version=text("app_version", False), parent_code=text("parent_code", False),
             parent_name=text("parent_name", False), plan_year=self.int_of(meta, "plan_year"),
             window_from=day("window_from"), window_to=day("window_to"),
@@ -221,7 +223,53 @@ class _Parser:
         return EntryQuality(*(self.int_of(meta, f"quality.{k}") or 0 for k in (
             "forms_keyed", "forms_double_entered", "answers_compared", "answers_differing")))
 
-    def responses(self, form: Form) -> list[Response] | None:
+    def responses(self, form: Form) -> Sequence[Response] | None:
+        """The forms of TRA_LOI: an `AnswerTable` when every cell is one its column's parser knows
+        (row checks, numbers and the data digest's JSON done here, no `Response` built yet), else a
+        list of `Response` read the long way, cell by cell."""
+        table = self._table(form)
+        return table if table is not None else self._responses(form)
+
+    def _table(self, form: Form) -> AnswerTable | None:
+        rows = self.sheets.get(ANSWERS)
+        if not rows:
+            return None
+        canonical = self.canonical.get(ANSWERS) or canon_rows(rows)
+        expected = [*ANSWER_FIXED, *(q.id for q in form.questions), ROW_CHECK]
+        if canonical[0] != expected:
+            return None
+        issues = len(self.issues)
+        out: list[list[str]] = []
+        seen: set[str] = set()
+        width = len(expected)
+        _, parsers, pair_json, pick = _column_parsers(form)
+        encoded = self.encoded = []
+        sha256 = hashlib.sha256
+        for n, cells in enumerate(canonical[1:], start=2):
+            if len(cells) != width:
+                cells = [*cells, *[""] * width][:width]
+            if not any(cells):
+                continue
+            checked = cells[:-1]
+            while checked and checked[-1] == "":
+                checked.pop()
+            if cells[-1] != sha256(SEP.join(checked).encode()).hexdigest()[:16]:
+                self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
+                             ANSWERS, n, ROW_CHECK)
+            number = cells[0]
+            if number in seen:
+                self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
+            seen.add(number)
+            try:        # parses every answer cell: a text no parser knows raises
+                pairs = ",".join(filter(None, map(_lookup, pair_json, pick(cells))))
+            except (KeyError, ValueError):
+                del self.issues[issues:]          # the long way reports this row and all the others
+                return None
+            encoded.append(f"[{_js(number)},{_js(cells[1])},{_js(cells[2])},[{pairs}]]")
+            out.append(cells)
+        return AnswerTable(form, out, parsers)
+
+    def _responses(self, form: Form) -> list[Response] | None:
         rows = self.sheets.get(ANSWERS)
         if not rows:
             self.problem("REPORT_041", "không có trang dữ liệu phiếu", ANSWERS)
@@ -429,10 +477,13 @@ def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Iss
     return claimed, computed, stored.get("data_sha256")
 
 
-def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bool = True) -> Verification:
+def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bool = True,
+           lazy: bool = False) -> Verification:
     """Check a report file completely; never raises for a bad file, says why instead.
 
-    `breakdowns=False` skips the per-field / per-applicant-type indices (the merge does not use them)."""
+    `breakdowns=False` skips the per-field / per-applicant-type indices (the merge does not use them).
+    `lazy=True` (the merge) may leave the answers as an `AnswerTable` in `content.responses`: the same
+    checks, a `Response` per form only built if someone iterates them."""
     path = Path(path)
     report(progress, 0, 4, "Đọc tệp")
     sheet_list, problems = _read_sheets(path)
@@ -474,7 +525,9 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
                                   sheet=META))
         report(progress, 3, 4, "Tính lại chỉ số")
         try:
-            scores = score(form, content.responses, breakdowns=breakdowns)
+            responses = content.responses
+            scores = responses.score(form, breakdowns=breakdowns) if isinstance(responses, AnswerTable) \
+                else score(form, responses, breakdowns=breakdowns)
         except UserError as exc:
             problems.append(Issue(exc.code, exc.message, sheet=FORM_SOURCE))
         if scores is not None:
@@ -493,6 +546,8 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
                                 content.form_id, content.form_version, len(content.responses),
                                 scores.valid_forms if scores else None, scores.overall if scores else None,
                                 content.created_at.isoformat(), content.app_version)
+    if content is not None and not lazy and isinstance(content.responses, AnswerTable):
+        content = replace(content, responses=content.responses.responses())
     intact = not problems
     parsed = ReportFile(str(path), version, content, form, scores, claimed or "", data_sha or "") \
         if intact and content is not None and form is not None and scores is not None else None

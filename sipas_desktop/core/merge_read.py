@@ -15,16 +15,20 @@ needs several files at once (plan, area, resubmissions, ranking) is phase two, i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sipas_desktop.core import exchange
 from sipas_desktop.core.errors import Issue, Level, UserError
+from sipas_desktop.core.exchange_read import verify
 from sipas_desktop.core.forms.schema import Form
 from sipas_desktop.core.merge_safety import sniff
 from sipas_desktop.core.scoring import Response, Scores, round2, score
+from sipas_desktop.core.scoring_table import AnswerTable
 
 # What a file turned out to be.
 KIND_REPORT = "report"           # a unit's report file
@@ -130,7 +134,7 @@ def _inspect(path: Path) -> FileOutcome:
         shown = ", ".join(f"“{s}”" for s in sniffed.sheet_names[:6]) or "không có"
         return _refused(path, sniffed.size, KIND_WORKBOOK, "Tệp Excel nhưng không phải tệp báo cáo chuẩn "
                         f"của SIPAS Desktop (không có trang META và KIEM_TRA; các trang: {shown}).")
-    verification = exchange.verify_report_file(path, breakdowns=False)
+    verification = verify(path, breakdowns=False, lazy=True)
     if verification.report is None:
         return _refused(path, sniffed.size, KIND_INVALID, explain(verification.problems),
                         verification.problems, _header_of_summary(verification))
@@ -220,7 +224,7 @@ def _accepted(path: Path, size: int, verification: exchange.Verification) -> Fil
         mismatch = _question_mismatch(form, report.form)
         if mismatch:
             return _refused(path, size, KIND_INVALID, mismatch, header=header)
-        scores = score(form, content.responses, breakdowns=False)
+        scores = _rescore(form, content.responses)
         warnings.append(Issue("MERGE_031", "Phiếu nhúng trong tệp khác mẫu phiếu cùng phiên bản của máy "
                               "này (câu chữ hoặc quy tắc tính điểm); chỉ số được tính lại theo mẫu phiếu "
                               "của máy này.", Level.WARNING))
@@ -286,6 +290,13 @@ def _question_mismatch(office: Form, embedded: Form) -> str:
             + (f": {detail}" if detail else "") + "); không tính chung được.")
 
 
+def _rescore(form: Form, responses: Sequence[Response]) -> Scores:
+    """`score(form, responses, breakdowns=False)`; from the cell counts when read as a table."""
+    if isinstance(responses, AnswerTable):
+        return responses.score(form, breakdowns=False)
+    return score(form, responses, breakdowns=False)
+
+
 def _lean(scores: Scores) -> Scores:
     """Drop what a merge never shows per unit (free-text comments, per-question counts)."""
     return replace(scores, comments=(), question_counts=(), breakdowns=())
@@ -331,15 +342,18 @@ def _aggregate_sources(report: exchange.ReportFile, form: Form) -> tuple[UnitPar
     from sipas_desktop.core import merge_aggregate
 
     sources = merge_aggregate.sources_of(report.content)
-    groups: dict[str, list[Response]] = {s.unit_code: [] for s in sources}
-    for r in report.content.responses:
-        code = r.number.split(merge_aggregate.SEPARATOR, 1)[0]
-        groups.setdefault(code, []).append(r)
+    responses = report.content.responses
+    table = responses if isinstance(responses, AnswerTable) else None
+    groups: dict[str, list[Any]] = {s.unit_code: [] for s in sources}
+    for r in (table.rows if table is not None else responses):     # a table row starts with its number
+        number = r[0] if table is not None else r.number             # type: ignore[index,union-attr]
+        groups.setdefault(number.split(merge_aggregate.SEPARATOR, 1)[0], []).append(r)
     parts = []
     for s in sources:
         forms = groups.get(s.unit_code, [])
-        parts.append(UnitPart(s.unit_code, s.unit_name, s.parent_code,
-                              _lean(score(form, forms, breakdowns=False)), s.sample, s.quality,
+        scores = table.subset(forms).score(form, breakdowns=False) if table is not None else \
+            score(form, forms, breakdowns=False)
+        parts.append(UnitPart(s.unit_code, s.unit_name, s.parent_code, _lean(scores), s.sample, s.quality,
                               s.data_sha256, s.created_at))
     return tuple(parts)
 

@@ -21,7 +21,7 @@ Printed values are rounded half-up to two decimals by `round2` (86,665 → 86,67
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -376,9 +376,13 @@ def _counts(question: Question, forms: Sequence[Response], no_answer: int,
     if memo is not None and key in memo and memo[key][0] is forms:
         return memo[key][1]  # type: ignore[no-any-return]
     allowed = frozenset(valid_codes) if valid_codes is not None else frozenset(question.codes)
-    result = _tally_by_value(question, forms, no_answer, allowed)
-    if result is None:
-        result = _tally_by_form(question, forms, no_answer, allowed)
+    counter = memo.get(("counter", id(forms))) if memo is not None else None
+    if counter is not None and counter[0] is forms:     # forms given as a table (`score_counted`)
+        result = counter[1](question, no_answer, allowed)
+    else:
+        result = _tally_by_value(question, forms, no_answer, allowed)
+        if result is None:
+            result = _tally_by_form(question, forms, no_answer, allowed)
     tally, valid_values = result
     counts = QuestionCounts(question.id, len(forms), tally.get(VALID, 0), tally.get(BLANK, 0),
                             tally.get(NO_ANSWER, 0), tally.get(INVALID, 0), tally.get(SKIPPED, 0))
@@ -604,18 +608,20 @@ def _category_rows(values: Iterable[str], labels: Mapping[str, str] | None = Non
                  for i, k in enumerate(keys, start=1))
 
 
-def _comments(form: Form, forms: Sequence[Response]) -> tuple[Comment, ...]:
+def _comments(form: Form, values: Callable[[str], Iterable[tuple[Answer, int]]]) -> tuple[Comment, ...]:
+    """`values(question id)`: the answers of the forms in form order, as (answer, how many forms in a
+    row or in all gave it) — one pair per form, or one per distinct answer in order of first use."""
     out: list[Comment] = []
     for q in form.questions:
         if q.type != "text" or q.skip_if:
             continue          # a text with a skip condition is a detail ("khác, ghi rõ"), not a comment
-        groups: dict[str, list[str]] = {}
-        for r in forms:
-            value = r.answers.get(q.id)
+        groups: dict[str, Counter[str]] = {}
+        for value, n in values(q.id):
             if isinstance(value, str) and nfc(value):
-                groups.setdefault(fold(value).strip(" .;,!"), []).append(nfc(value))
+                texts = groups.setdefault(fold(value).strip(" .;,!"), Counter())
+                texts[nfc(value)] += n
         for texts in groups.values():
-            out.append(Comment(q.id, Counter(texts).most_common(1)[0][0], len(texts)))
+            out.append(Comment(q.id, texts.most_common(1)[0][0], texts.total()))
     return tuple(sorted(out, key=lambda c: (-c.count, fold(c.text))))
 
 
@@ -675,10 +681,33 @@ def score(form: Form, responses: Sequence[Response], *, breakdowns: bool = True)
 
 def _score(form: Form, responses: Sequence[Response], breakdowns: bool) -> Scores:
     sc = check_scoring(form)
-    warnings: list[Issue] = []
     valid = [r for r in responses if is_valid_form(form, sc, r)]
-    if len(valid) < len(responses):
-        warnings.append(Issue("SCORE_012", f"{len(responses) - len(valid)} phiếu không có trả lời hợp lệ "
+    return _assemble(form, sc, len(responses), valid, [r.applicant_type for r in valid],
+                     [r.field for r in valid], lambda qid: ((r.answers.get(qid), 1) for r in valid),
+                     _breakdowns(form, sc, valid) if breakdowns else ())
+
+
+def score_counted(form: Form, total: int, valid: Sequence[Any], counter: Callable[..., Any],
+                  applicant_types: Sequence[str], fields: Sequence[str],
+                  values: Callable[[str], Iterable[tuple[Answer, int]]]) -> Scores:
+    """`score(form, responses, breakdowns=False)` of forms given as a table (`scoring_table`): the
+    same rules and code; only the counting per question comes from `counter(question, no_answer,
+    allowed)`, which must return what `_tally_by_value` returns over the `valid` forms."""
+    sc = check_scoring(form)
+    ids = tuple(q.id for q in form.questions)
+    token = _MEMO.set({("question_ids",): (ids, frozenset(ids)), ("counter", id(valid)): (valid, counter)})
+    try:
+        return _assemble(form, sc, total, valid, applicant_types, fields, values, ())
+    finally:
+        _MEMO.reset(token)
+
+
+def _assemble(form: Form, sc: Scoring, total: int, valid: Sequence[Any], applicant_types: Sequence[str],
+              fields: Sequence[str], values: Callable[[str], Iterable[tuple[Answer, int]]],
+              breakdowns: tuple[Breakdown, ...]) -> Scores:
+    warnings: list[Issue] = []
+    if len(valid) < total:
+        warnings.append(Issue("SCORE_012", f"{total - len(valid)} phiếu không có trả lời hợp lệ "
                               "nào ở các câu tính điểm; không được tính.", Level.WARNING))
     elements, blocks, indices = _core(form, sc, valid, warnings)
     respondents = tuple(_distribution(q, valid, form.no_answer_code) for q in respondent_questions(form, sc))
@@ -687,16 +716,14 @@ def _score(form: Form, responses: Sequence[Response], breakdowns: bool) -> Score
     counts = tuple(_counts(q, valid, form.no_answer_code, sc.valid_codes if q.id in scored else None)[0]
                    for q in form.questions)
     return Scores(
-        form_id=form.id, form_version=form.version, total_forms=len(responses), valid_forms=len(valid),
+        form_id=form.id, form_version=form.version, total_forms=total, valid_forms=len(valid),
         indices=indices, blocks=blocks, elements=elements,
         expectations=_expectations(form, sc, valid),
         respondents=respondents, perceptions=perceptions,
-        applicant_types=_category_rows((r.applicant_type for r in valid), APPLICANT_LABELS,
-                                       ("ca_nhan", "to_chuc", "")),
-        fields=_category_rows(r.field for r in valid),
-        comments=_comments(form, valid), question_counts=counts,
-        breakdowns=_breakdowns(form, sc, valid) if breakdowns else (),
-        rules=_rules(form, sc), warnings=tuple(warnings),
+        applicant_types=_category_rows(applicant_types, APPLICANT_LABELS, ("ca_nhan", "to_chuc", "")),
+        fields=_category_rows(fields),
+        comments=_comments(form, values), question_counts=counts,
+        breakdowns=breakdowns, rules=_rules(form, sc), warnings=tuple(warnings),
     )
 
 
