@@ -101,6 +101,20 @@ def ctx(window, app, prompter):
     return AppContext(window, JobRunner(window), prompter, {}, modal=False)
 
 
+@pytest.fixture
+def merge_view(ctx, window):
+    """The merge screen of a province office (Hà Tĩnh, aggregating role), shown and settled."""
+    from sipas_desktop.core.services.app import init_office
+    from sipas_desktop.ui.views.merge import MergeView
+
+    init_office("42", "tong-hop")
+    v = MergeView(window, ctx)
+    v.pack(fill="both", expand=True)
+    v.on_show()
+    pump(window)
+    return v
+
+
 def pump(widget, rounds: int = 3) -> None:
     for _ in range(rounds):
         widget.update()

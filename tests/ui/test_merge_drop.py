@@ -40,19 +40,6 @@ def dropped(tmp_path_factory) -> tuple[Path, Path]:
     return box, single
 
 
-@pytest.fixture
-def view(ctx, window):
-    from sipas_desktop.core.services.app import init_office
-    from sipas_desktop.ui.views.merge import MergeView
-
-    init_office("42", "tong-hop")
-    v = MergeView(window, ctx)
-    v.pack(fill="both", expand=True)
-    v.on_show()
-    pump(window)
-    return v
-
-
 def uri_list(paths: list[Path]) -> str:
     """What a Linux file manager puts in the XdndSelection for files: one file:// URI a line."""
     return "".join(f"file://{urllib.parse.quote(str(p))}\r\n" for p in paths)
@@ -73,6 +60,11 @@ def xdnd_drop(over, paths: list[Path]) -> tuple[str, str]:
 def table(view) -> dict[str, str]:
     tree = view.files_tree
     return {tree.set(i, "file"): tree.set(i, "status") for i in tree.get_children()}
+
+
+@pytest.fixture
+def view(merge_view):   # the shared merge screen (tests/ui/conftest.py)
+    return merge_view
 
 
 def test_the_merge_screen_makes_its_whole_window_a_drop_target_for_files_and_says_so(view, window):

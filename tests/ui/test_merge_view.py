@@ -29,22 +29,14 @@ def mailbox(tmp_path_factory) -> Path:
     return box
 
 
-@pytest.fixture
-def view(ctx, window):
-    from sipas_desktop.core.services.app import init_office
-    from sipas_desktop.ui.views.merge import MergeView
-
-    init_office("42", "tong-hop")
-    v = MergeView(window, ctx)
-    v.pack(fill="both", expand=True)
-    v.on_show()
-    pump(window)
-    return v
-
-
 def _run(view, ctx, window, job) -> None:
     ctx.jobs.wait(job, timeout=120)
     pump(window)
+
+
+@pytest.fixture
+def view(merge_view):   # the shared merge screen (tests/ui/conftest.py)
+    return merge_view
 
 
 def test_merging_a_folder_fills_the_table_with_a_status_and_reason_per_file(view, ctx, window, mailbox):
