@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from itertools import compress
+from itertools import chain, compress
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from operator import itemgetter
 from pathlib import Path
@@ -440,6 +440,35 @@ class _PairJson(dict[str, str]):
 _js = encode_basestring          # the C string writer json.dumps uses with ensure_ascii=False
 
 
+# The questionnaire sheet of the last file read, canonical and digested: every file of a merge
+# embeds the same questionnaire text, and comparing the cells read with the ones of the last file
+# (both only float and str, which compare equal only to the same value of the same type) costs
+# far less than canonicalising and hashing them again. Same rows → same canonical rows → same digest.
+_LAST: dict[str, tuple[list[list[Any]], list[list[str]], str | None]] = {}
+_PLAIN_CELLS = frozenset({float, str})
+
+
+def _canon_rows(name: str, rows: list[list[Any]]) -> list[list[str]]:
+    if name != FORM_SOURCE:
+        return canon_rows(rows)
+    last = _LAST.get(name)
+    if last is not None and last[0] == rows and set(map(type, chain.from_iterable(rows))) <= _PLAIN_CELLS:
+        return last[1]
+    canonical = canon_rows(rows)
+    if set(map(type, chain.from_iterable(rows))) <= _PLAIN_CELLS:
+        _LAST[name] = (rows, canonical, None)
+    return canonical
+
+
+def _sheet_digest(name: str, canonical: list[list[str]]) -> str:
+    last = _LAST.get(name)
+    if last is not None and last[1] is canonical:
+        if last[2] is None:
+            _LAST[name] = (last[0], canonical, canon_sheet_digest(name, canonical))
+        return _LAST[name][2]  # type: ignore[return-value]
+    return canon_sheet_digest(name, canonical)
+
+
 def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Issue],
                    canonical: dict[str, list[list[str]]] | None = None
                    ) -> tuple[str | None, str | None, str | None]:
@@ -453,7 +482,7 @@ def _check_digests(sheets: list[tuple[str, list[list[Any]]]], problems: list[Iss
         if len(row) >= 2 and _text(row[0]):
             stored[_text(row[0])] = _text(row[1])
     canonical = canonical if canonical is not None else {}
-    digests = [(n, canon_sheet_digest(n, canonical[n] if n in canonical else canon_rows(rows)))
+    digests = [(n, _sheet_digest(n, canonical[n] if n in canonical else canon_rows(rows)))
                for n, rows in sheets if n != CHECKSUMS]
     computed = content_digest(digests)
     claimed = stored.get("content_sha256")
@@ -506,7 +535,7 @@ def verify(path: Path | str, *, progress: Progress | None = None, breakdowns: bo
     # Every cell canonicalised once: for the digests, then the answers are read from the same rows.
     # (A workbook with two sheets of one name is digested sheet by sheet, parsed by its last one.)
     if len(sheets) == len(sheet_list):
-        canonical.update((name, canon_rows(rows)) for name, rows in sheet_list if name != CHECKSUMS)
+        canonical.update((name, _canon_rows(name, rows)) for name, rows in sheet_list if name != CHECKSUMS)
     claimed, computed, data_sha = _check_digests(sheet_list, problems, canonical)
     report(progress, 2, 4, "Đọc dữ liệu phiếu")
     source = parser.form_source()

@@ -100,3 +100,48 @@ def test_canonical_rows_are_canon_row_of_every_row(rows):
 def test_a_nan_cell_is_canonical_every_time():
     rows = [[float("nan"), 1.0], [float("nan"), "nan"]]
     assert ex.canon_rows(rows) == [["nan", "1"], ["nan", "nan"]]
+
+
+def test_the_questionnaire_sheet_kept_from_the_last_file_is_used_only_for_the_very_same_cells():
+    from sipas_desktop.core import exchange_read as er
+
+    rows = [["dong", "noi_dung"], [1.0, "[form]"], [2.0, ""], [3.0, "id = \"x\""]]
+    first = er._canon_rows(ex.FORM_SOURCE, rows)
+    digest = er._sheet_digest(ex.FORM_SOURCE, first)
+    assert digest == ex.sheet_digest(ex.FORM_SOURCE, rows)
+    same = er._canon_rows(ex.FORM_SOURCE, [list(r) for r in rows])
+    assert same is first and er._sheet_digest(ex.FORM_SOURCE, same) == digest
+    # 1.0 == True == 1 as Python values, but not as cells: never taken for the kept sheet
+    for changed in ([["dong", "noi_dung"], [True, "[form]"], [2.0, ""], [3.0, "id = \"x\""]],
+                    [["dong", "noi_dung"], [1, "[form]"], [2.0, ""], [3.0, "id = \"x\""]],
+                    [["dong", "noi_dung"], [1.0, "[form] "], [2.0, ""], [3.0, "id = \"x\""]]):
+        canonical = er._canon_rows(ex.FORM_SOURCE, changed)
+        assert canonical is not first and canonical == ex.canon_rows(changed)
+        assert er._sheet_digest(ex.FORM_SOURCE, canonical) == ex.sheet_digest(ex.FORM_SOURCE, changed)
+
+
+def test_an_edited_questionnaire_sheet_is_caught_after_files_with_the_original_one(tmp_path):
+    from openpyxl import load_workbook
+
+    from sipas_desktop.core import exchange_read as er
+    from sipas_desktop.core.forms import load_form
+    from tests.core.merge_data import responses
+
+    form = load_form("sipas-2023")
+    content = ex.ReportContent(unit_code="00001", unit_name="Xã A", plan_id="KH-1", plan_title="Kế hoạch",
+                               form_id=form.id, form_version=form.version,
+                               form_source=ex.form_source_of(form),
+                               responses=tuple(responses(form, 5, seed=1, satisfaction=0.6)),
+                               created_at=datetime(2025, 9, 1, 8, 0), app_version="test")
+    good = tmp_path / "good.xlsx"
+    ex.write_report_file(content, good)
+    edited = tmp_path / "edited.xlsx"
+    wb = load_workbook(good)
+    ws = wb[ex.FORM_SOURCE]
+    ws.cell(row=3, column=2).value = f"{ws.cell(row=3, column=2).value} # sửa"
+    wb.save(edited)
+    assert er.verify(good, lazy=True).report is not None
+    assert er.verify(good, lazy=True).report is not None          # the kept sheet is used
+    problems = er.verify(edited, lazy=True).problems
+    assert any(p.code == "REPORT_015" and p.sheet == ex.FORM_SOURCE for p in problems)
+    assert er.verify(good, lazy=True).report is not None
