@@ -244,22 +244,11 @@ class _Parser:
         width = len(expected)
         _, parsers, pair_json, pick = _column_parsers(form)
         encoded = self.encoded = []
-        sha256 = hashlib.sha256
         for n, cells in enumerate(canonical[1:], start=2):
-            if len(cells) != width:
-                cells = [*cells, *[""] * width][:width]
-            if not any(cells):
+            cells = self._checked_row(cells, width, n, seen)
+            if cells is None:
                 continue
-            checked = cells[:-1]
-            while checked and checked[-1] == "":
-                checked.pop()
-            if cells[-1] != sha256(SEP.join(checked).encode()).hexdigest()[:16]:
-                self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
-                             ANSWERS, n, ROW_CHECK)
             number = cells[0]
-            if number in seen:
-                self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
-            seen.add(number)
             try:        # parses every answer cell: a text no parser knows raises
                 pairs = ",".join(filter(None, map(_lookup, pair_json, pick(cells))))
             except (KeyError, ValueError):
@@ -268,6 +257,26 @@ class _Parser:
             encoded.append(f"[{_js(number)},{_js(cells[1])},{_js(cells[2])},[{pairs}]]")
             out.append(cells)
         return AnswerTable(form, out, parsers)
+
+    def _checked_row(self, cells: list[str], width: int, n: int, seen: set[str]) -> list[str] | None:
+        """Row n of TRA_LOI padded to the full width, after its row check (REPORT_043) and the
+        uniqueness of its form number (REPORT_044, `seen` holds the numbers met so far); None for
+        an empty row, which is skipped."""
+        if len(cells) != width:
+            cells = [*cells, *[""] * width][:width]
+        if not any(cells):
+            return None
+        checked = cells[:-1]
+        while checked and checked[-1] == "":
+            checked.pop()
+        if cells[-1] != _sha256(SEP.join(checked).encode()).hexdigest()[:16]:
+            self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
+                         ANSWERS, n, ROW_CHECK)
+        number = cells[0]
+        if number in seen:
+            self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
+        seen.add(number)
+        return cells
 
     def _responses(self, form: Form) -> list[Response] | None:
         rows = self.sheets.get(ANSWERS)
@@ -290,25 +299,14 @@ class _Parser:
         width = len(expected)
         qids, parsers, pair_json, pick = _column_parsers(form)
         encoded = self.encoded = []
-        sha256 = hashlib.sha256
         # Each row is read from its canonical cells (made once, for the sheet digest too): what the
         # row check hashes, and the answers through one lookup per cell. A cell the fast parsers do
         # not know (a bad code, a number written as text, …) sends the row to `_answer`.
         for n, (row, cells) in enumerate(zip(rows[1:], canonical[1:], strict=True), start=2):
-            if len(cells) != width:
-                cells = [*cells, *[""] * width][:width]
-            if not any(cells):
+            cells = self._checked_row(cells, width, n, seen)
+            if cells is None:
                 continue
-            checked = cells[:-1]
-            while checked and checked[-1] == "":
-                checked.pop()
-            if cells[-1] != sha256(SEP.join(checked).encode()).hexdigest()[:16]:
-                self.problem("REPORT_043", "nội dung dòng khác mã kiểm tra của dòng (dòng đã bị sửa)",
-                             ANSWERS, n, ROW_CHECK)
             number = cells[0]
-            if number in seen:
-                self.problem("REPORT_044", f"số phiếu “{number}” xuất hiện hai lần", ANSWERS, n, "so_phieu")
-            seen.add(number)
             given = cells[3:-1]
             try:            # {qid: parse[cell] for each non-empty cell}, without a Python loop
                 answers: dict[str, Answer] = dict(zip(compress(qids, given), map(
@@ -394,6 +392,7 @@ class _Codes(dict[str, list[int]]):
 
 
 _PARSER_OF: dict[str, dict[str, Any]] = {"text": _Text(), "multiple": _Codes()}
+_sha256 = hashlib.sha256
 _lookup = dict.__getitem__       # on a dict subclass: its __missing__ for a key it does not hold
 _PARSERS: dict[int, tuple[Any, ...]] = {}
 

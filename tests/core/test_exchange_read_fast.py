@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sipas_desktop.core import exchange as ex
 from sipas_desktop.core import exchange_read as er
 from sipas_desktop.core.forms import load_form
+from sipas_desktop.core.scoring_table import AnswerTable
 
 FORM = load_form("sipas-2023")
 WIDTH = 3 + len(FORM.questions) + 1
@@ -71,3 +72,22 @@ def test_a_changed_cell_is_still_named_by_its_row_check():
     parser = er._Parser({ex.ANSWERS: raw}, {ex.ANSWERS: ex.canon_rows(raw)})
     parser.responses(FORM)
     assert [(i.code, i.row) for i in parser.issues] == [("REPORT_043", 2)]
+
+
+def test_row_checks_and_repeated_numbers_are_named_alike_on_the_table_and_the_long_way():
+    plain = [4.0] * len(FORM.questions)
+    rows = [("1", "", "", *plain), ("2", "", "", *plain), ("2", "", "", *plain)]
+    for odd in (None, "x"):               # every cell known: a table; a bad code: read cell by cell
+        raw = sheet(rows)
+        raw[2][5] = 3.0                    # row 3 changed after its row check was written
+        raw.insert(3, [""] * WIDTH)        # an empty row (row 4) is skipped, not checked
+        if odd is not None:
+            raw[1][4] = odd
+            raw[1][-1] = ex.row_check(raw[1][:-1])
+        parser = er._Parser({ex.ANSWERS: raw}, {ex.ANSWERS: ex.canon_rows(raw)})
+        got = parser.responses(FORM)
+        assert len(got) == 3
+        assert isinstance(got, AnswerTable) == (odd is None)
+        issues = [(i.code, i.row, i.column) for i in parser.issues if i.code != "REPORT_045"]
+        assert issues == [("REPORT_043", 3, ex.ROW_CHECK), ("REPORT_044", 5, "so_phieu")]
+        assert any(i.code == "REPORT_045" for i in parser.issues) == (odd is not None)
