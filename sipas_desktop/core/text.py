@@ -8,8 +8,10 @@ Vietnamese alphabet (a ă â b c d đ e ê …) with tones as a secondary key.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 
 
@@ -112,6 +114,45 @@ def collation_key(value: object) -> str:
     """`sort_key` as a plain string that sorts by code point, for an indexed SQL column."""
     text = nfc(value).lower()
     return text.translate(_PRIMARY) + "\u00ff" + text.translate(_TONE)
+
+
+# Many texts at once (the importer: 36,000 distinct names in a 100,000-row file). str.translate
+# looks every character up in a dict (≈60 ns a character); a charmap codec does the same at C
+# speed: the text is encoded to one byte per character (printable ASCII and the Vietnamese lower-
+# case letters; \x00 joins the texts) and those bytes are decoded with a table per image. The
+# tables hold the very characters _FOLD, _PRIMARY and _TONE give, so the results are the same.
+_FAST_CHARS = "\x00" + "".join(map(chr, range(32, 127))) + (
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+_UNDEFINED = "\ufffe" * (256 - len(_FAST_CHARS))   # bytes no character encodes to
+_FAST_ENCODING = codecs.charmap_build(_FAST_CHARS + _UNDEFINED)
+
+
+def _fast_table(image: _CharTable) -> str:
+    images = [image[ord(ch)] for ch in _FAST_CHARS[1:]]
+    assert all(len(i) == 1 for i in images)  # one character each, so byte i decodes to its image
+    return "\x00" + "".join(images) + _UNDEFINED
+
+
+_FAST_FOLD, _FAST_PRIMARY, _FAST_TONE = (_fast_table(t) for t in (_FOLD, _PRIMARY, _TONE))
+
+
+def fold_and_collation_keys(lowered: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """(`fold` of each, `collation_key` of each) of texts that are already `nfc(...).lower()`, at
+    C speed; None when one holds a character outside printable ASCII and the Vietnamese lower-case
+    letters (then call fold and collation_key)."""
+    if not lowered:
+        return [], []
+    blob = "\x00".join(lowered)
+    if blob.count("\x00") != len(lowered) - 1:
+        return None
+    try:
+        encoded = codecs.charmap_encode(blob, "strict", _FAST_ENCODING)[0]
+    except UnicodeEncodeError:
+        return None
+    folded = codecs.charmap_decode(encoded, "strict", _FAST_FOLD)[0].split("\x00")
+    primary = codecs.charmap_decode(encoded, "strict", _FAST_PRIMARY)[0].split("\x00")
+    tones = codecs.charmap_decode(encoded, "strict", _FAST_TONE)[0].split("\x00")
+    return folded, list(map("\u00ff".join, zip(primary, tones, strict=True)))
 
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2}|\d{4})\s*$")

@@ -16,6 +16,7 @@ from sipas_desktop.core.tthc_log.records import (
     DossierRecord,
     collation_keys,
     fold_each,
+    name_keys,
     records_from_columns,
     rows_to_validate,
     search_text,
@@ -115,6 +116,35 @@ def test_folding_and_sort_keys_of_a_column_equal_those_of_each_text(column):
     cache: dict = {}
     assert collation_keys(column, cache) == [text.collation_key(v) for v in column]
     assert collation_keys(column, cache) == [text.collation_key(v) for v in column]
+
+
+# Names as the importer makes them: mostly Vietnamese letters and ASCII (the codec's fast set),
+# sometimes a character outside it (Greek, Turkish İ, ß, a combining mark, \x00).
+names = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ áàảãạấầẩẫậếềểễệốồổỗộ"
+                                              "ớờởỡợúùủũụứừửữựíìỉĩịýỳỷỹỵ0123456789.-,'~ÁẠỲỴ")),
+                max_size=25).map(cells.clean_text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(names, clean), max_size=12))
+def test_fold_and_collation_keys_of_lowered_texts_equal_fold_and_collation_key(column):
+    lowered = [text.nfc(v).lower() for v in column]
+    both = text.fold_and_collation_keys(lowered)
+    if both is not None:
+        assert both == ([text.fold(v) for v in column], [text.collation_key(v) for v in column])
+    if all(set(v) <= set(text._FAST_CHARS[1:]) for v in lowered):
+        assert both is not None  # the fast path is taken whenever it can be
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(names, clean, texts), max_size=8), max_size=3))
+def test_name_keys_of_chunks_equal_fold_and_collation_key_of_each_name(chunks):
+    folded: dict = {}
+    keys: dict = {}
+    for chunk in chunks:
+        name_keys(chunk, folded, keys)
+        assert [folded[n] for n in chunk] == [text.fold(n) for n in chunk]
+        assert [keys[n] for n in chunk] == [text.collation_key(n) for n in chunk]
 
 
 @settings(max_examples=300, deadline=None)

@@ -42,7 +42,7 @@ from sipas_desktop.core.tthc_log.importer import (
     home_province_key,
 )
 from sipas_desktop.core.tthc_log.readers import open_spreadsheet
-from sipas_desktop.core.tthc_log.records import COMPARED, LogFilter, collation_keys, search_texts
+from sipas_desktop.core.tthc_log.records import COMPARED, LogFilter, name_keys, search_texts_folded
 
 # Rows per executemany call (progress and Cancel between chunks); a chunk's codes are one
 # IN (…) list, so it stays under Windows' parameter limit.
@@ -263,23 +263,33 @@ BULK_REINDEX_ROWS = 20_000   # from this many new rows (and more than the log ho
 ROWS_PER_INSERT = 100        # rows per multi-row INSERT statement
 
 
-def _model_columns(part: dict[str, list], names: dict[str, str], folded: dict[str, str]) -> list[list]:
+class _IsoDates(dict):
+    """date → ISO text as peewee stores it, each distinct date made once for the whole import (a
+    column is mapped through it at C speed, without a set of its values)."""
+
+    def __missing__(self, day: date | None) -> str | None:
+        value = self[day] = None if day is None else day.isoformat()
+        return value
+
+
+def _model_columns(part: dict[str, list], names: dict[str, str], folded: dict[str, str],
+                   iso: _IsoDates) -> list[list]:
     """The Dossier columns (_MODEL_KEYS order) of a chunk of preview columns: dates as ISO text
     and booleans as 0/1 as peewee stores them (sqlite3's default date adapter is deprecated),
-    search text and Vietnamese sort key derived as record_to_model_dict derives them. `names` and
-    `folded` keep each distinct name's sort key and folded form across chunks."""
+    search text and Vietnamese sort key derived as record_to_model_dict derives them. `names`,
+    `folded` and `iso` keep each distinct name's sort key and folded form and each date's text
+    across chunks."""
     columns: list[list] = []
-    iso: dict[object, object] = {None: None}
+    applicants = part["applicant_name"]
+    name_keys(applicants, folded, names)
     for key in _MODEL_KEYS:
         if key == "search_fold":
-            columns.append(search_texts(part["code"], part["applicant_name"], part["phone"], folded))
+            columns.append(search_texts_folded(part["code"], list(map(folded.__getitem__, applicants)),
+                                               part["phone"]))
         elif key == "name_key":
-            columns.append(collation_keys(part["applicant_name"], names))
+            columns.append(list(map(names.__getitem__, applicants)))
         elif key in _DATE_FIELDS:
-            values = part[key]
-            for day in set(values).difference(iso):
-                iso[day] = day.isoformat()
-            columns.append(list(map(iso.__getitem__, values)))
+            columns.append(list(map(iso.__getitem__, part[key])))
         elif key == "in_province":
             columns.append(list(map(int, part[key])))
         else:
@@ -345,10 +355,11 @@ def _write(con, data: dict[str, list], look_up: bool, progress: Progress | None)
     total = len(data["code"])
     names: dict[str, str] = {}
     folded: dict[str, str] = {}
+    iso = _IsoDates()
     insert = _Insert(set(data["source"]), now)
     for start in range(0, total, WRITE_CHUNK):
         part = {key: values[start:start + WRITE_CHUNK] for key, values in data.items()}
-        model = _model_columns(part, names, folded)
+        model = _model_columns(part, names, folded, iso)
         existing = _existing(con, part["code"]) if look_up else {}
         if not existing:
             insert.columns(con, model)

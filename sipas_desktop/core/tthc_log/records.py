@@ -17,7 +17,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from sipas_desktop.core.errors import Issue, Level
-from sipas_desktop.core.text import collation_key, fold, nfc
+from sipas_desktop.core.text import collation_key, fold, fold_and_collation_keys, nfc
 
 CHANNELS = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Bưu chính công ích"}
 APPLICANT_TYPES = {"ca_nhan": "Cá nhân", "to_chuc": "Tổ chức"}
@@ -290,6 +290,24 @@ def collation_keys(names: Sequence[str], cache: dict[str, str] | None = None) ->
     return list(map(cache.__getitem__, names))
 
 
+def name_keys(names: Sequence[str], folded: dict[str, str], keys: dict[str, str]) -> None:
+    """Put `fold` and `collation_key` of each distinct name not yet known into `folded` and
+    `keys` (kept in step by the caller). One pass over the new names: when they are `nfc`-clean
+    (as the importer makes them) they are lowered as one joined text, `nfc` is skipped (nfc of a
+    clean text is the text itself) and both are made by `fold_and_collation_keys`."""
+    new = list(set(names).difference(keys))
+    if not new:
+        return
+    blob = _joined_clean(new)
+    both = None if blob is None else fold_and_collation_keys(blob.lower().split(_SEP))
+    if both is None:
+        folded.update(zip(new, map(fold, new), strict=True))
+        keys.update(zip(new, map(collation_key, new), strict=True))
+        return
+    folded.update(zip(new, both[0], strict=True))
+    keys.update(zip(new, both[1], strict=True))
+
+
 def search_texts(codes: Sequence[str], names: Sequence[str], phones: Sequence[str],
                  folded: dict[str, str] | None = None) -> list[str]:
     """`search_text` of many rows of `nfc`-clean values (as the importer makes them); each
@@ -297,6 +315,12 @@ def search_texts(codes: Sequence[str], names: Sequence[str], phones: Sequence[st
     folded = {} if folded is None else folded
     new = list(set(names).difference(folded))
     folded.update(zip(new, fold_each(new), strict=True))
+    return search_texts_folded(codes, list(map(folded.__getitem__, names)), phones)
+
+
+def search_texts_folded(codes: Sequence[str], folded_names: Sequence[str],
+                        phones: Sequence[str]) -> list[str]:
+    """`search_texts` given each row's name already folded."""
     joined = "".join(phones)
     if not joined or (joined.isdigit() and joined.isascii()):  # fold and digits change nothing
         phone_parts = phones
@@ -304,8 +328,7 @@ def search_texts(codes: Sequence[str], names: Sequence[str], phones: Sequence[st
     else:
         phone_parts = [fold(p) for p in phones]
         digit_parts = [fold(_phone_digits(p)) for p in phones]
-    return list(map(" ".join, zip(fold_each(codes), map(folded.__getitem__, names), phone_parts,
-                                  digit_parts, strict=True)))
+    return list(map(" ".join, zip(fold_each(codes), folded_names, phone_parts, digit_parts, strict=True)))
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(DossierRecord) if f.name != "id")
