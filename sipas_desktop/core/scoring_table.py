@@ -8,8 +8,9 @@ canonical text its column's parser knows, keeps the rows as an `AnswerTable` ins
 The table is a read-only sequence of `Response` (built, exactly as the parser builds them, the first
 time anyone asks) and scores itself with `scoring.score_counted`: the same rules and the same code
 as `scoring.score`, only the answers of each question are counted per distinct cell text rather
-than form by form (each distinct text parsed and classified once, with `scoring._kind_of`; blanks
-of a question with a skip condition are looked at form by form with `scoring.is_skipped`).
+than form by form (each distinct text parsed and classified once, with `scoring._kind_of`, and the
+classification kept for the next file of the same questionnaire; blanks of a question with a skip
+condition are looked at form by form with `scoring.is_skipped`).
 `tests/core/test_scoring_table.py` checks it gives exactly what `score` gives on the responses.
 """
 
@@ -138,19 +139,17 @@ class AnswerTable(Sequence[Response]):
         def counter(question: Any, no_answer: int, allowed: frozenset[int]) -> tuple[dict[str, int],
                                                                                       dict[Any, int]]:
             j = column[question.id]
-            parse = parsers[j - 3]
+            known = _kinds(question, no_answer, allowed, parsers[j - 3])
             tally = dict.fromkeys((VALID, BLANK, NO_ANSWER, INVALID, SKIPPED), 0)
             valid_values: dict[Any, int] = {}
             blanks = set()
             for text, n in counts_of(j).items():
-                value = parse[text] if text else None
-                if is_blank(value):
+                kind, key = known[text]
+                if kind is None:
                     blanks.add(text)      # blank or skipped: depends on the other answers of the form
                     continue
-                kind = _kind_of(question, value, no_answer, allowed)
                 tally[kind] += n
-                if kind == VALID:
-                    key = tuple(value) if type(value) is list else value
+                if kind is VALID:
                     valid_values[key] = valid_values.get(key, 0) + n
             if blanks:
                 if question.skip_if:
@@ -170,6 +169,43 @@ class AnswerTable(Sequence[Response]):
             return [(parse[text] if text else None, n) for text, n in counts_of(j).items()]
 
         return score_counted(form, len(rows), valid, counter, columns[2], columns[1], values)
+
+
+class _Kinds(dict[str, tuple[str | None, Any]]):
+    """Cell text of one question's column → (its kind, `scoring._kind_of`, or None when the parsed
+    answer is blank; the answer as a key of the valid values, a multiple choice as a tuple), for
+    one question, no-answer code, allowed codes and column parser. Kept across the files of a merge:
+    they hold the same few codes, so each text is parsed and classified once, not once per file."""
+
+    def __init__(self, question: Any, no_answer: int, allowed: frozenset[int], parse: Any) -> None:
+        super().__init__()
+        self.question, self.no_answer, self.allowed, self.parse = question, no_answer, allowed, parse
+
+    def __missing__(self, text: str) -> tuple[str | None, Any]:
+        value = self.parse[text] if text else None
+        if is_blank(value):
+            found: tuple[str | None, Any] = (None, None)
+        else:
+            kind = _kind_of(self.question, value, self.no_answer, self.allowed)
+            found = (VALID if kind == VALID else kind, tuple(value) if type(value) is list else value)
+        if len(text) <= 200 and len(self) < 5_000:      # free text: keep the memory bounded
+            self[text] = found
+        return found
+
+
+_KINDS: dict[tuple[int, int, frozenset[int], int], _Kinds] = {}
+
+
+def _kinds(question: Any, no_answer: int, allowed: frozenset[int], parse: Any) -> _Kinds:
+    """The `_Kinds` of this question object and parser (forms are immutable; the same objects
+    come back for every file of a merge, `exchange.form_from_source` being cached)."""
+    key = (id(question), no_answer, allowed, id(parse))
+    found = _KINDS.get(key)
+    if found is None or found.question is not question or found.parse is not parse:
+        if len(_KINDS) > 1_000:
+            _KINDS.clear()
+        found = _KINDS[key] = _Kinds(question, no_answer, allowed, parse)
+    return found
 
 
 def _is_int_in(value: Answer, codes: Sequence[int]) -> bool:

@@ -124,3 +124,28 @@ def test_a_lazy_verification_checks_and_scores_like_the_full_one(tmp_path):
     assert isinstance(full.report.content.responses, tuple)
     assert lazy.report.content.responses == full.report.content.responses == content.responses
     same_scores(lazy.report.scores, full.report.scores)
+
+
+def test_classifications_kept_from_earlier_files_never_leak_into_another_questionnaire():
+    # Same question ids, other rules: 9 is the no-answer code of one and an invalid code of the other
+    # (whose no-answer code is 99), and 3 is valid in one only. Scored one after the other, twice
+    # (what a merge of files of two questionnaire versions does), each gives exactly what `score` gives.
+    form = FORMS["sipas-2023"]
+    source = ex.form_source_of(form)
+    assert "no_answer_code = 9" in source and "valid_codes = [1, 2, 3, 4, 5]" in source
+    changed = source.replace("no_answer_code = 9", "no_answer_code = 99").replace(
+        "valid_codes = [1, 2, 3, 4, 5]", "valid_codes = [1, 2, 4, 5]")
+    other, issues = ex.form_from_source(changed, form.id)
+    assert other is not None and not [i for i in issues if i.is_error]
+    first = form.scoring.elements[0].criteria[0].questions[0]
+    cells = ["9", "3", "4", "99", "", "5"]        # in the first scored question; "4" in the others
+    rows = [(str(n), "", "", *(c if q.id == first else "4" if q.type in ("scale", "single") else ""
+                               for q in form.questions))
+            for n, c in enumerate(cells, start=1)]
+    for _ in range(2):
+        for f in (form, other):
+            table = table_of(f, rows)
+            got = table.score(f, breakdowns=False)
+            same_scores(got, score(f, table.responses(), breakdowns=False))
+    counts = {c.question_id: c for c in table_of(other, rows).score(other, breakdowns=False).question_counts}
+    assert (counts[first].no_answer, counts[first].invalid) == (1, 2)      # 99; 9 and 3
