@@ -1,9 +1,13 @@
 """Vietnamese text helpers."""
 
+import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sipas_desktop.core import text as text_module
 from sipas_desktop.core.text import (
     DateError,
     collation_key,
@@ -51,3 +55,21 @@ def test_dates_print_as_day_month_year_and_numbers_with_a_decimal_comma():
     assert format_date(date(2020, 9, 5)) == "05/09/2020"
     assert format_number(86.666666) == "86,67"
     assert format_number(1234.5, 1) == "1.234,5"
+
+
+def _fold_char_by_char(value: object) -> str:
+    """fold as defined: NFC, lower case, then each character without its marks (đ → d)."""
+    lowered = text_module.nfc(value).lower()
+    return "".join("d" if ch == "đ" else "".join(c for c in unicodedata.normalize("NFD", ch)
+                                                   if unicodedata.category(c) != "Mn")
+                   for ch in lowered)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(
+    "aăâbcdđeêfghijklmnoôơpqrstuưvwxyzAĂÂĐÊÔƠƯ áàảãạấầẩẫậếềểễệốồổỗộớờởỡợúùủũụứừửữựíìỉĩịýỳỷỹỵ"
+    "ÁẠỲỴ0123456789.-,'~`{|}\x00\t") + ["Σ", "İ", "ß", "²", "\u0301", "\u00a0", "ǅ"]), max_size=30),
+       st.text(max_size=5))
+def test_folding_vietnamese_text_at_c_speed_equals_folding_character_by_character(value, other):
+    assert fold(value) == _fold_char_by_char(value)
+    assert fold(value + other) == _fold_char_by_char(value + other)
