@@ -42,18 +42,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from fractions import Fraction
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from sipas_desktop.core.errors import Issue, UserError
+from sipas_desktop.core.exchange_canon import (  # noqa: F401  (re-exported: the format's one door)
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    SEP,
+    canon_cell,
+    canon_row,
+    canon_rows,
+    canon_sheet_digest,
+    content_digest,
+    row_check,
+    sheet_digest,
+)
 from sipas_desktop.core.forms.schema import Answer, Form
 from sipas_desktop.core.progress import Progress, report
 from sipas_desktop.core.scoring import Response, Scores, round2, score
 from sipas_desktop.core.text import fold, nfc
 
-FORMAT_NAME = "sipas-report"
-FORMAT_VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 
 # Machine sheets, in file order after the readable ones; KIEM_TRA is always last.
@@ -62,7 +71,6 @@ META, SAMPLE, INDICES, FORM_SOURCE, ANSWERS, CHECKSUMS = "META", "MAU", "CHI_SO"
 MACHINE_SHEETS = (META, SAMPLE, INDICES, FORM_SOURCE, ANSWERS, CHECKSUMS)
 ANSWER_FIXED = ("so_phieu", "linh_vuc", "doi_tuong")
 ROW_CHECK = "kiem_tra"
-SEP = "\x1f"
 
 
 # --- the content -----------------------------------------------------------------------------
@@ -332,107 +340,6 @@ def _number_key(number: str) -> tuple[int, int, str]:
     return (0, int(number), "") if number.isdigit() else (1, 0, number)
 
 
-# --- canonical forms and digests -----------------------------------------------------------
-
-def canon_cell(value: Any) -> str:
-    """The canonical text of a cell value, the same for what we write and what a reader returns."""
-    # Fast paths for the exact types a reader returns (a merge canonicalises millions of cells);
-    # ASCII text is already NFC. Results are the same as the general chain below.
-    kind = type(value)
-    if kind is str:
-        text = value if value.isascii() else unicodedata.normalize("NFC", value)
-        return text.replace("\r\n", "\n") if "\r" in text else text
-    if kind is float:
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(round(value, 9))
-    if kind is int:
-        return str(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(round(value, 9))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n")
-
-
-def canon_row(cells: Sequence[Any]) -> list[str]:
-    # The two commonest cells of a read file, inline (a function call per cell dominates a merge):
-    # an integral float (an answer code) and plain ASCII text. Same results as canon_cell.
-    out = [str(int(v)) if type(v) is float and v.is_integer() and abs(v) < 1e15
-           else v if type(v) is str and v.isascii() and "\r" not in v
-           else canon_cell(v) for v in cells]
-    while out and out[-1] == "":
-        out.pop()
-    return out
-
-
-class _CanonCache(dict[Any, str]):
-    """Canonical text of the cell values met so far, float and str only: a float never equals a
-    str, so keys cannot collide (unlike 1, 1.0 and True). A merge meets the same answer codes and
-    labels in every file: a dictionary lookup costs far less than canonicalising each cell again."""
-
-    def __missing__(self, value: Any) -> str:
-        text = canon_cell(value)
-        if type(value) is float or len(value) <= 200:        # long comments: not worth keeping
-            self[value] = text
-        return text
-
-
-_CANON_CACHE = _CanonCache()
-_CANON_CACHE_MAX = 50_000        # unique values (row checks, indices) come and go
-_CACHED_TYPES = frozenset({float, str})
-
-
-def canon_rows(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
-    """`canon_row` of every row (the same results), for a whole sheet at once."""
-    cache = _CANON_CACHE
-    if len(cache) > _CANON_CACHE_MAX:
-        cache.clear()
-    get = cache.__getitem__
-    if set(map(type, chain.from_iterable(rows))) <= _CACHED_TYPES:     # one look at every cell
-        out = [list(map(get, row)) for row in rows]
-    else:
-        out = [list(map(get, row)) if set(map(type, row)) <= _CACHED_TYPES else [canon_cell(v) for v in row]
-               for row in rows]
-    for cells in out:
-        while cells and cells[-1] == "":
-            cells.pop()
-    return out
-
-
-def sheet_digest(name: str, rows: Sequence[Sequence[Any]]) -> str:
-    return canon_sheet_digest(name, canon_rows(rows))
-
-
-def canon_sheet_digest(name: str, canon: Sequence[Sequence[str]]) -> str:
-    """`sheet_digest` of a sheet whose rows are already canonical (`canon_rows`)."""
-    h = hashlib.sha256()
-    h.update(f"sheet{SEP}{name}\n".encode())
-    h.update("".join([f"{number}{SEP}{SEP.join(cells)}\n" for number, cells in enumerate(canon, start=1)
-                      if cells]).encode())
-    return h.hexdigest()
-
-
-def content_digest(sheets: Sequence[tuple[str, str]]) -> str:
-    """SHA-256 over the per-sheet digests, in sheet order (KIEM_TRA excluded by the caller)."""
-    h = hashlib.sha256(f"{FORMAT_NAME}/{FORMAT_VERSION}\n".encode())
-    for name, digest in sheets:
-        h.update(f"{name}{SEP}{digest}\n".encode())
-    return h.hexdigest()
-
-
-def row_check(cells: Sequence[Any]) -> str:
-    return hashlib.sha256(SEP.join(canon_row(cells)).encode()).hexdigest()[:16]
-
-
 def _facts_dict(content: ReportContent) -> dict[str, Any]:
     s, q = content.sample, content.quality
     return {
@@ -456,7 +363,7 @@ def data_digest(content: ReportContent, encoded: Sequence[str | None] = ()) -> s
     doc = {
         "format": FORMAT_NAME, "unit_code": content.unit_code, "plan_id": content.plan_id,
         "form_id": content.form_id, "form_version": content.form_version,
-        "form_source_sha256": hashlib.sha256(content.form_source.encode()).hexdigest(),
+        "form_source_sha256": text_sha256(content.form_source),
         "window": [_iso(content.window_from), _iso(content.window_to)],
         "responses": [],
         **_facts_dict(content),
@@ -538,6 +445,19 @@ def _iso(value: date | None) -> str:
 # --- questionnaire from its embedded source --------------------------------------------------
 
 _FORM_CACHE: dict[tuple[str, str], tuple[Form | None, tuple[Issue, ...]]] = {}
+_LAST_SHA: list[tuple[str, str]] = [("", hashlib.sha256(b"").hexdigest())]
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 (hex) of the UTF-8 text. The last one is kept for the very same str object: the
+    reader hands the questionnaire text of one file to both the form cache and the data digest, and
+    reuses one text object for the files of a merge that embed the same questionnaire."""
+    last = _LAST_SHA[0]
+    if last[0] is text:
+        return last[1]
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    _LAST_SHA[0] = (text, digest)
+    return digest
 
 
 def form_from_source(source: str, form_id: str) -> tuple[Form | None, list[Issue]]:
@@ -545,7 +465,7 @@ def form_from_source(source: str, form_id: str) -> tuple[Form | None, list[Issue
 
     Cached by text: a merge reads hundreds of files embedding the same questionnaire, and a Form
     is immutable."""
-    key = (hashlib.sha256(source.encode()).hexdigest(), form_id)
+    key = (text_sha256(source), form_id)
     if key not in _FORM_CACHE:
         if len(_FORM_CACHE) >= 16:
             _FORM_CACHE.clear()

@@ -137,7 +137,12 @@ class _Parser:
         whose trailing empty cells are removed: an empty line has no column B)."""
         if self._source is None:
             rows = self.canonical.get(FORM_SOURCE) or canon_rows(self.sheets.get(FORM_SOURCE, []))
-            self._source = "\n".join([r[1] if len(r) > 1 else "" for r in rows[1:]])
+            last = _LAST_SOURCE[0]
+            if last[0] is rows:           # the canonical rows of the last file, reused (`_canon_rows`)
+                self._source = last[1]
+            else:
+                self._source = "\n".join([r[1] if len(r) > 1 else "" for r in rows[1:]])
+                _LAST_SOURCE[0] = (rows, self._source)
         return self._source
 
     def int_of(self, meta: dict[str, Any], key: str, required: bool = False) -> int | None:
@@ -444,6 +449,9 @@ _js = encode_basestring          # the C string writer json.dumps uses with ensu
 # (both only float and str, which compare equal only to the same value of the same type) costs
 # far less than canonicalising and hashing them again. Same rows → same canonical rows → same digest.
 _LAST: dict[str, tuple[list[list[Any]], list[list[str]], str | None]] = {}
+# …and its questionnaire text, joined from those canonical rows: the same text object for every file
+# whose PHIEU reuses them (so its SHA-256 and the caches keyed by it are not computed again).
+_LAST_SOURCE: list[tuple[list[list[str]], str]] = [([], "")]
 _PLAIN_CELLS = frozenset({float, str})
 
 

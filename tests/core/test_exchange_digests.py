@@ -145,3 +145,19 @@ def test_an_edited_questionnaire_sheet_is_caught_after_files_with_the_original_o
     problems = er.verify(edited, lazy=True).problems
     assert any(p.code == "REPORT_015" and p.sheet == ex.FORM_SOURCE for p in problems)
     assert er.verify(good, lazy=True).report is not None
+    # the questionnaire text of the kept sheet is the very text object of the last file, and its
+    # digests are those of the text itself
+    a, b = er.verify(good, lazy=True).report, er.verify(good, lazy=True).report
+    assert a is not None and b is not None
+    assert a.content.form_source == content.form_source and b.content.form_source is a.content.form_source
+    # the edited text right after the kept one: its own SHA-256 in the data digest, which then differs
+    assert any(p.code == "REPORT_019" for p in er.verify(edited, lazy=True).problems)
+    assert ex.data_digest(b.content) == a.data_sha256
+
+
+def test_the_sha256_of_a_text_is_the_plain_one_whichever_text_came_before():
+    texts = ["", "[form]\nid = \"x\"\n", "Phiếu khảo sát", "[form]\nid = \"y\"\n"]
+    for text in [*texts, *reversed(texts), *texts]:
+        copy = "".join(list(text))            # an equal text, another object
+        for t in (text, copy, text):
+            assert ex.text_sha256(t) == hashlib.sha256(t.encode()).hexdigest()
