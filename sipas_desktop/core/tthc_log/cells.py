@@ -189,7 +189,7 @@ def split_address_phones(texts: list[str],
     """
     cache = {} if cache is None else cache
     heads = list(map(str.rstrip, texts, repeat(_PHONE_CHARS)))
-    tails = list(map(str.lstrip, map(operator.getitem, texts, map(slice, map(len, heads), repeat(None)))))
+    tails = [text[len(head):].lstrip() for text, head in zip(texts, heads, strict=True)]
     joined = "".join(tails)
     if (not joined or (joined.isdigit() and joined.isascii())) \
             and set(map(len, tails)) <= _USUAL_LENGTHS \
