@@ -710,11 +710,10 @@ def _assemble(form: Form, sc: Scoring, total: int, valid: Sequence[Any], applica
         warnings.append(Issue("SCORE_012", f"{total - len(valid)} phiếu không có trả lời hợp lệ "
                               "nào ở các câu tính điểm; không được tính.", Level.WARNING))
     elements, blocks, indices = _core(form, sc, valid, warnings)
-    respondents = tuple(_distribution(q, valid, form.no_answer_code) for q in respondent_questions(form, sc))
-    perceptions = tuple(_distribution(q, valid, form.no_answer_code) for q in perception_questions(form, sc))
-    scored = scored_question_ids(sc)
-    counts = tuple(_counts(q, valid, form.no_answer_code, sc.valid_codes if q.id in scored else None)[0]
-                   for q in form.questions)
+    shape = _shape(form, sc)
+    respondents = tuple(_distribution(q, valid, form.no_answer_code) for q in shape.respondents)
+    perceptions = tuple(_distribution(q, valid, form.no_answer_code) for q in shape.perceptions)
+    counts = tuple(_counts(q, valid, form.no_answer_code, codes)[0] for q, codes in shape.counted)
     return Scores(
         form_id=form.id, form_version=form.version, total_forms=total, valid_forms=len(valid),
         indices=indices, blocks=blocks, elements=elements,
@@ -723,8 +722,36 @@ def _assemble(form: Form, sc: Scoring, total: int, valid: Sequence[Any], applica
         applicant_types=_category_rows(applicant_types, APPLICANT_LABELS, ("ca_nhan", "to_chuc", "")),
         fields=_category_rows(fields),
         comments=_comments(form, values), question_counts=counts,
-        breakdowns=breakdowns, rules=_rules(form, sc), warnings=tuple(warnings),
+        breakdowns=breakdowns, rules=shape.rules, warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What `_assemble` takes from the questionnaire alone, the same for every unit scored with it."""
+
+    respondents: tuple[Question, ...]
+    perceptions: tuple[Question, ...]
+    counted: tuple[tuple[Question, tuple[int, ...] | None], ...]    # question, valid codes if scored
+    rules: tuple[Rule, ...]
+
+
+_SHAPES: dict[int, tuple[Form, Scoring, _Shape]] = {}
+
+
+def _shape(form: Form, sc: Scoring) -> _Shape:
+    """Kept per Form and Scoring object (both immutable): a merge scores thousands of units with one."""
+    found = _SHAPES.get(id(form))
+    if found is not None and found[0] is form and found[1] is sc:
+        return found[2]
+    scored = scored_question_ids(sc)
+    shape = _Shape(respondent_questions(form, sc), perception_questions(form, sc),
+                   tuple((q, sc.valid_codes if q.id in scored else None) for q in form.questions),
+                   _rules(form, sc))
+    if len(_SHAPES) > 32:
+        _SHAPES.clear()
+    _SHAPES[id(form)] = (form, sc, shape)
+    return shape
 
 
 def filter_responses(responses: Iterable[Response], *, field: str | None = None,
