@@ -22,7 +22,7 @@ from itertools import compress
 from operator import contains, itemgetter
 from typing import Any, overload
 
-from sipas_desktop.core.forms.schema import Answer, Form
+from sipas_desktop.core.forms.schema import Answer, Form, Scoring
 from sipas_desktop.core.scoring import (
     BLANK,
     INVALID,
@@ -110,15 +110,14 @@ class AnswerTable(Sequence[Response]):
         sc = check_scoring(form)
         rows, parsers = self.rows, self.parsers
         width = 4 + len(self._qids)
-        column = {qid: 3 + i for i, qid in enumerate(self._qids)}
+        column, scored = _plan(form, sc, self._qids, parsers)
         columns = list(zip(*rows, strict=True)) or [()] * width
         # A valid form (scoring.is_valid_form): some scored question holds an int of valid_codes.
         checks = []
-        for qid in dict.fromkeys(q for e in sc.elements for c in e.criteria for q in c.questions):
-            j = column[qid]
-            ok = {s for s in set(columns[j]) if s and _is_int_in(parsers[j - 3][s], sc.valid_codes)}
+        for j, holds_valid_code in scored:
+            ok = frozenset(filter(holds_valid_code.__getitem__, set(columns[j])))
             if ok:
-                checks.append((j, frozenset(ok)))
+                checks.append((j, ok))
         if not checks:
             valid: list[list[str]] = []
         else:
@@ -206,6 +205,39 @@ def _kinds(question: Any, no_answer: int, allowed: frozenset[int], parse: Any) -
             _KINDS.clear()
         found = _KINDS[key] = _Kinds(question, no_answer, allowed, parse)
     return found
+
+
+class _HoldsValidCode(dict[str, bool]):
+    """Cell text → whether its column's parser reads it as an int of the valid codes (a blank: no)."""
+
+    def __init__(self, parse: Any, codes: Sequence[int]) -> None:
+        super().__init__({"": False})
+        self.parse, self.codes = parse, codes
+
+    def __missing__(self, text: str) -> bool:
+        found = _is_int_in(self.parse[text], self.codes)
+        if len(text) <= 200 and len(self) < 5_000:
+            self[text] = found
+        return found
+
+
+_PLANS: dict[int, tuple[Form, Scoring, tuple[str, ...], tuple[Any, ...], Any]] = {}
+
+
+def _plan(form: Form, sc: Scoring, qids: tuple[str, ...], parsers: tuple[Any, ...]
+          ) -> tuple[dict[str, int], list[tuple[int, _HoldsValidCode]]]:
+    """Per question id its column, and per scored question (in scoring order, once) its column and
+    its `_HoldsValidCode`; kept per Form, Scoring and parsers (the same for every file of a merge)."""
+    found = _PLANS.get(id(form))
+    if found is None or found[0] is not form or found[1] is not sc or found[2] != qids or \
+            found[3] is not parsers:
+        column = {qid: 3 + i for i, qid in enumerate(qids)}
+        scored = [(column[qid], _HoldsValidCode(parsers[column[qid] - 3], sc.valid_codes))
+                  for qid in dict.fromkeys(q for e in sc.elements for c in e.criteria for q in c.questions)]
+        if len(_PLANS) > 32:
+            _PLANS.clear()
+        found = _PLANS[id(form)] = (form, sc, qids, parsers, (column, scored))
+    return found[4]  # type: ignore[no-any-return]
 
 
 def _is_int_in(value: Answer, codes: Sequence[int]) -> bool:
