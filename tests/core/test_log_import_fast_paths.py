@@ -149,9 +149,10 @@ def messy_rows(seed: int, count: int) -> list[list[object]]:
     return rows
 
 
-@pytest.mark.parametrize("seed, suffix", [(1, ".xlsx"), (2, ".csv"), (3, ".xlsx")])
+@pytest.mark.parametrize("seed, suffix, unused", [(1, ".xlsx", 0), (2, ".csv", 0), (3, ".xlsx", 0),
+                                                  (4, ".xlsx", 45)])
 def test_the_column_by_column_importer_reads_every_row_as_the_row_by_row_rules_do(
-        app, tmp_path, monkeypatch, seed, suffix):
+        app, tmp_path, monkeypatch, seed, suffix, unused):
     import csv
     from datetime import date
 
@@ -163,6 +164,10 @@ def test_the_column_by_column_importer_reads_every_row_as_the_row_by_row_rules_d
 
     monkeypatch.setattr(importer, "CHUNK_ROWS", 97)  # caches and duplicate codes across chunks
     rows = messy_rows(seed, 700)
+    if unused:  # a wide export (most columns unmapped) takes the column-by-column path of the importer
+        rows = [row + ([f"Phụ lục {i}" for i in range(unused)] if n == 2 else
+                       [*[None] * (19 - len(row)), *[None] * (unused - 1), "x"] if len(row) > 2 else [])
+                for n, row in enumerate(rows)]
     path = tmp_path / f"lon-xon{suffix}"
     if suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8") as handle:
