@@ -104,8 +104,7 @@ def _num(value: Any) -> int | None:
     raise ValueError(value)
 
 
-def _text(value: Any) -> str:
-    return canon_cell(value)
+_text = canon_cell       # the text of a cell (an alias: a merge calls it hundreds of times per file)
 
 
 class _Parser:
